@@ -1,0 +1,15 @@
+//! `/api/tasks*`: each signed-in user's own task list.
+
+mod handlers;
+
+use axum::Router;
+use axum::routing::{get, patch};
+use shared::AppState;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/tasks", get(handlers::list).post(handlers::create))
+        .route("/api/tasks/{id}", get(handlers::get).put(handlers::update).delete(handlers::delete))
+        .route("/api/tasks/{id}/complete", patch(handlers::toggle))
+        .with_state(state)
+}

@@ -1,0 +1,334 @@
+//! The JSON contract between the API and its clients, shared with the web app.
+//!
+//! Request bodies hold what the client sent, as text; `parse` turns them into domain
+//! values or into per-field messages. Missing text fields default to empty, so a
+//! missing and an empty field get the same human message.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use uuid::Uuid;
+
+use crate::domain::{
+    Email, FieldErrors, PageRequest, Password, TaskDescription, TaskTitle, UserName, Validator,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+pub struct Task {
+    pub id: i64,
+    pub user_id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `data` of signup and signin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub user: User,
+    pub token: String,
+}
+
+/// `data` of `/api/auth/me` and of a profile update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserEnvelope {
+    pub user: User,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagination {
+    pub page: u32,
+    pub limit: u32,
+    pub total: u64,
+    pub pages: u64,
+}
+
+/// Every successful body: `{"success": true, "data": …}`, plus `pagination` on lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Success<T> {
+    pub success: bool,
+    pub data: T,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+impl<T> Success<T> {
+    pub fn new(data: T) -> Self {
+        Self { success: true, data, pagination: None }
+    }
+
+    pub fn page(data: T, pagination: Pagination) -> Self {
+        Self { success: true, data, pagination: Some(pagination) }
+    }
+}
+
+/// Every failed body: `{"success": false, "error": {…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub success: bool,
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<FieldErrors>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    ValidationError,
+    EmailExists,
+    InvalidCredentials,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimited,
+    DbError,
+    ServerError,
+}
+
+impl ErrorCode {
+    pub fn status(self) -> u16 {
+        match self {
+            Self::ValidationError => 422,
+            Self::EmailExists => 400,
+            Self::InvalidCredentials | Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::RateLimited => 429,
+            Self::DbError | Self::ServerError => 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignupRequest {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signup {
+    pub email: Email,
+    pub name: UserName,
+    pub password: Password,
+}
+
+impl SignupRequest {
+    pub fn parse(&self) -> Result<Signup, FieldErrors> {
+        let mut v = Validator::new();
+        let email = v.check("email", Email::parse(&self.email));
+        let name = v.check("name", UserName::parse(&self.name));
+        let password = v.check("password", Password::parse(&self.password));
+        v.finish(|| Some(Signup { email: email?, name: name?, password: password? }))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SigninRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signin {
+    pub email: Email,
+    /// Not length-checked: a wrong password of any length is just wrong.
+    pub password: String,
+}
+
+impl SigninRequest {
+    pub fn parse(&self) -> Result<Signin, FieldErrors> {
+        let mut v = Validator::new();
+        let email = v.check("email", Email::parse(&self.email));
+        let password = v.check(
+            "password",
+            if self.password.is_empty() { Err("Enter your password.".into()) } else { Ok(self.password.clone()) },
+        );
+        v.finish(|| Some(Signin { email: email?, password: password? }))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    pub name: Option<UserName>,
+    pub email: Option<Email>,
+    pub password: Option<Password>,
+    pub current_password: Option<String>,
+}
+
+impl ProfileChange {
+    /// Changing the email or the password must prove knowledge of the current one.
+    pub fn needs_current_password(&self) -> bool {
+        self.email.is_some() || self.password.is_some()
+    }
+}
+
+impl ProfileRequest {
+    pub fn parse(&self) -> Result<ProfileChange, FieldErrors> {
+        let mut v = Validator::new();
+        let name = self.name.as_deref().map(|n| v.check("name", UserName::parse(n)));
+        let email = self.email.as_deref().map(|e| v.check("email", Email::parse(e)));
+        let password = self.password.as_deref().map(|p| v.check("password", Password::parse(p)));
+        let current_password = self.current_password.clone().filter(|p| !p.is_empty());
+        if (email.is_some() || password.is_some()) && current_password.is_none() {
+            v.check::<()>(
+                "current_password",
+                Err("Enter your current password to change your email or password.".into()),
+            );
+        }
+        v.finish(|| {
+            Some(ProfileChange {
+                name: name.transpose_inner()?,
+                email: email.transpose_inner()?,
+                password: password.transpose_inner()?,
+                current_password,
+            })
+        })
+    }
+}
+
+/// `Some(None)` (given but invalid) fails the build; absent stays absent.
+trait TransposeInner<T> {
+    fn transpose_inner(self) -> Option<Option<T>>;
+}
+
+impl<T> TransposeInner<T> for Option<Option<T>> {
+    fn transpose_inner(self) -> Option<Option<T>> {
+        match self {
+            None => Some(None),
+            Some(inner) => inner.map(Some),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateTaskRequest {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub title: TaskTitle,
+    pub description: Option<TaskDescription>,
+}
+
+impl CreateTaskRequest {
+    pub fn parse(&self) -> Result<NewTask, FieldErrors> {
+        let mut v = Validator::new();
+        let title = v.check("title", TaskTitle::parse(&self.title));
+        let description = self
+            .description
+            .as_deref()
+            .map(|d| v.check("description", TaskDescription::parse(d)));
+        v.finish(|| Some(NewTask { title: title?, description: description.transpose_inner()? }))
+    }
+}
+
+/// A partial update: absent fields stay; `"description": null` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UpdateTaskRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub description: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskChange {
+    pub title: Option<TaskTitle>,
+    pub description: Option<Option<TaskDescription>>,
+    pub completed: Option<bool>,
+}
+
+impl UpdateTaskRequest {
+    pub fn parse(&self) -> Result<TaskChange, FieldErrors> {
+        let mut v = Validator::new();
+        let title = self.title.as_deref().map(|t| v.check("title", TaskTitle::parse(t)));
+        let description = self.description.as_ref().map(|d| match d.as_deref() {
+            None => Some(None),
+            Some(text) => v.check("description", TaskDescription::parse(text)).map(Some),
+        });
+        v.finish(|| {
+            Some(TaskChange {
+                title: title.transpose_inner()?,
+                description: description.transpose_inner()?,
+                completed: self.completed,
+            })
+        })
+    }
+}
+
+/// Marks a field that was present in the JSON, even as `null`.
+fn present<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// `GET /api/tasks?page&limit`, as sent; `PageRequest::parse` judges the values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub page: Option<String>,
+    pub limit: Option<String>,
+}
+
+impl ListQuery {
+    pub fn parse(&self) -> Result<PageRequest, FieldErrors> {
+        PageRequest::parse(self.page.as_deref(), self.limit.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HealthReport {
+    pub status: String,
+    pub database: String,
+    pub timestamp: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests;

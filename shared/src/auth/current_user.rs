@@ -1,0 +1,57 @@
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
+use axum::http::request::Parts;
+use uuid::Uuid;
+
+use super::cookie::token_from_cookies;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::UserRecord;
+
+/// The signed-in caller of a protected endpoint: a valid token whose session is live.
+pub struct CurrentUser {
+    pub user: UserRecord,
+    pub session_id: Uuid,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let (token, from_cookie) = match bearer_token(parts) {
+            Some(token) => (token, false),
+            None => (token_from_cookies(&parts.headers).ok_or(ApiError::Unauthorized)?, true),
+        };
+        let claims = state.tokens.verify(token)?;
+        // Browsers attach cookies to cross-site requests; the Origin check is what stops
+        // another site from acting for the user. Bearer tokens are never sent implicitly.
+        if from_cookie && !parts.method.is_safe() && !origin_allowed(parts, &state.config.allowed_origins) {
+            return Err(ApiError::Forbidden("This request came from an origin that is not allowed."));
+        }
+        let user = state
+            .store
+            .session_user(claims.jti, claims.user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(Self { user, session_id: claims.jti })
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
+}
+
+/// No `Origin` (a non-browser client) is allowed; otherwise it must be listed, or, with
+/// no list, be this server's own origin as named by the `Host` header.
+fn origin_allowed(parts: &Parts, allowed: &[String]) -> bool {
+    let Some(origin) = parts.headers.get(ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    if !allowed.is_empty() {
+        return allowed.iter().any(|a| a == origin);
+    }
+    let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    matches!((host, origin_host), (Some(host), Some(origin_host)) if host.eq_ignore_ascii_case(origin_host))
+}

@@ -1,0 +1,14 @@
+//! Who is calling: token issue and verification, password hashing, the session cookie
+//! and the one extractor that every protected handler takes.
+
+mod cookie;
+mod current_user;
+mod passwords;
+mod session;
+mod tokens;
+
+pub use cookie::{clear_session_cookie, session_cookie, SESSION_COOKIE};
+pub use current_user::CurrentUser;
+pub use passwords::PasswordHasher;
+pub use session::start_session;
+pub use tokens::{Claims, IssuedToken, TokenKeys, TOKEN_LIFETIME};

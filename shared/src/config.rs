@@ -1,0 +1,232 @@
+//! Configuration from the environment: one place per variable, the same names in every
+//! binary. A bad value becomes a one-line `ConfigError` naming the variable.
+
+use std::env;
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// Which binary reads the configuration; the two differ only in defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// The combined container server: friendly defaults for a one-command start.
+    Server,
+    /// A Lambda function: no secrets invented, small pools, JSON logs.
+    Lambda,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {variable}: {reason}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub reason: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, reason: impl Display) -> Self {
+        Self { variable, reason: reason.to_string() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(Self::Json),
+            "pretty" => Ok(Self::Pretty),
+            _ => Err("expected `json` or `pretty`".into()),
+        }
+    }
+}
+
+const MIN_SECRET_BYTES: usize = 32;
+const DEFAULT_BCRYPT_COST: u32 = 12;
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub jwt_secret: JwtSecret,
+    pub host: String,
+    pub port: u16,
+    pub static_dir: PathBuf,
+    pub db_max_connections: u32,
+    pub bcrypt_cost: u32,
+    pub cookie_secure: bool,
+    /// Empty means "the server's own origin only".
+    pub allowed_origins: Vec<String>,
+    pub auth_rate_limit_per_minute: u32,
+    pub tasks_rate_limit_per_minute: u32,
+    pub log_format: LogFormat,
+}
+
+/// Where the secret came from, so start-up can warn about the generated one.
+#[derive(Clone)]
+pub struct JwtSecret {
+    pub bytes: Vec<u8>,
+    pub generated_at: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("static_dir", &self.static_dir)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("bcrypt_cost", &self.bcrypt_cost)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("allowed_origins", &self.allowed_origins)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    pub fn from_env(runtime: Runtime) -> Result<Self, ConfigError> {
+        Self::from_lookup(runtime, |name| env::var(name).ok())
+    }
+
+    /// Reads through `lookup`, so tests can supply variables without touching the process.
+    pub fn from_lookup(
+        runtime: Runtime,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let var = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
+        let server = runtime == Runtime::Server;
+
+        let database_url = match var("DATABASE_URL") {
+            Some(url) => url,
+            None if server => "sqlite://data/tasks.db".into(),
+            None => return Err(ConfigError::new("DATABASE_URL", "must be set")),
+        };
+        if !(database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
+            || database_url.starts_with("sqlite:"))
+        {
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "must start with postgres://, postgresql:// or sqlite:",
+            ));
+        }
+
+        let jwt_secret = match var("JWT_SECRET") {
+            Some(secret) if secret.len() >= MIN_SECRET_BYTES => {
+                JwtSecret { bytes: secret.into_bytes(), generated_at: None }
+            }
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "JWT_SECRET",
+                    format!("must be at least {MIN_SECRET_BYTES} bytes"),
+                ));
+            }
+            None if server => load_or_create_secret(&data_dir(&database_url))?,
+            None => return Err(ConfigError::new("JWT_SECRET", "must be set for a Lambda function")),
+        };
+
+        let bcrypt_cost = parse(&var, "BCRYPT_COST", DEFAULT_BCRYPT_COST)?;
+        if !(4..=31).contains(&bcrypt_cost) {
+            return Err(ConfigError::new("BCRYPT_COST", "must be between 4 and 31"));
+        }
+        let db_max_connections = parse(&var, "DB_MAX_CONNECTIONS", if server { 20 } else { 2 })?;
+        if db_max_connections == 0 {
+            return Err(ConfigError::new("DB_MAX_CONNECTIONS", "must be at least 1"));
+        }
+
+        Ok(Self {
+            database_url,
+            jwt_secret,
+            host: var("HOST").unwrap_or_else(|| "0.0.0.0".into()),
+            port: parse(&var, "PORT", 7860)?,
+            static_dir: var("STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()).into(),
+            db_max_connections,
+            bcrypt_cost,
+            cookie_secure: parse(&var, "COOKIE_SECURE", true)?,
+            allowed_origins: var("ALLOWED_ORIGINS")
+                .map(|list| {
+                    list.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            auth_rate_limit_per_minute: parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 5)?,
+            tasks_rate_limit_per_minute: parse(&var, "TASKS_RATE_LIMIT_PER_MINUTE", 100)?,
+            log_format: parse(
+                &var,
+                "LOG_FORMAT",
+                if server { LogFormat::Pretty } else { LogFormat::Json },
+            )?,
+        })
+    }
+
+    /// Costs under 12 are for tests only; start-up warns about them.
+    pub fn bcrypt_cost_is_weak(&self) -> bool {
+        self.bcrypt_cost < DEFAULT_BCRYPT_COST
+    }
+}
+
+fn parse<T>(
+    var: &impl Fn(&'static str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e| ConfigError::new(name, format!("invalid value {raw:?}: {e}"))),
+    }
+}
+
+/// The folder of the SQLite file, or `data` beside the process for Postgres.
+fn data_dir(database_url: &str) -> PathBuf {
+    database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .and_then(|file| Path::new(file).parent().map(Path::to_path_buf))
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("data"))
+}
+
+/// Keeps a generated secret across restarts so sessions survive them.
+fn load_or_create_secret(dir: &Path) -> Result<JwtSecret, ConfigError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let path = dir.join("jwt_secret");
+    let fail = |e: std::io::Error| {
+        ConfigError::new("JWT_SECRET", format!("not set, and {} failed: {e}", path.display()))
+    };
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let secret = existing.trim().to_owned();
+        if secret.len() >= MIN_SECRET_BYTES {
+            return Ok(JwtSecret { bytes: secret.into_bytes(), generated_at: Some(path) });
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(fail)?;
+    file.write_all(secret.as_bytes()).map_err(fail)?;
+    Ok(JwtSecret { bytes: secret.into_bytes(), generated_at: Some(path) })
+}
+
+#[cfg(test)]
+mod tests;

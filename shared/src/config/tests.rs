@@ -1,0 +1,88 @@
+use std::collections::HashMap;
+
+use super::*;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> =
+        vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    move |name| map.get(name).cloned()
+}
+
+#[test]
+fn lambda_requires_database_url_and_secret() {
+    let err = Config::from_lookup(Runtime::Lambda, lookup(&[("JWT_SECRET", SECRET)])).unwrap_err();
+    assert_eq!(err.variable, "DATABASE_URL");
+    let err = Config::from_lookup(Runtime::Lambda, lookup(&[("DATABASE_URL", "postgres://x")]))
+        .unwrap_err();
+    assert_eq!(err.variable, "JWT_SECRET");
+}
+
+#[test]
+fn lambda_defaults_are_small_and_json() {
+    let config = Config::from_lookup(
+        Runtime::Lambda,
+        lookup(&[("DATABASE_URL", "postgres://db/app?sslmode=require"), ("JWT_SECRET", SECRET)]),
+    )
+    .unwrap();
+    assert_eq!(config.db_max_connections, 2);
+    assert_eq!(config.log_format, LogFormat::Json);
+    assert_eq!(config.bcrypt_cost, 12);
+    assert!(config.cookie_secure);
+    assert_eq!((config.auth_rate_limit_per_minute, config.tasks_rate_limit_per_minute), (5, 100));
+}
+
+#[test]
+fn bad_values_name_the_variable() {
+    for (name, value) in [
+        ("PORT", "seventy"),
+        ("PORT", "70000"),
+        ("BCRYPT_COST", "3"),
+        ("COOKIE_SECURE", "maybe"),
+        ("DB_MAX_CONNECTIONS", "0"),
+        ("LOG_FORMAT", "xml"),
+        ("JWT_SECRET", "short"),
+        ("DATABASE_URL", "mysql://x"),
+    ] {
+        let mut vars = vec![("DATABASE_URL", "sqlite::memory:"), ("JWT_SECRET", SECRET)];
+        vars.retain(|(k, _)| *k != name);
+        vars.push((name, value));
+        let err = Config::from_lookup(Runtime::Server, lookup(&vars)).unwrap_err();
+        assert_eq!(err.variable, name, "{err}");
+        assert!(err.to_string().contains(name));
+    }
+}
+
+#[test]
+fn server_generates_a_private_secret_and_keeps_it() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = std::env::temp_dir().join(format!("taskapp-config-{}", uuid::Uuid::new_v4()));
+    let url = format!("sqlite://{}/tasks.db", dir.display());
+    let first = Config::from_lookup(Runtime::Server, lookup(&[("DATABASE_URL", &url)])).unwrap();
+    let path = first.jwt_secret.generated_at.clone().unwrap();
+    assert_eq!(path, dir.join("jwt_secret"));
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(first.jwt_secret.bytes.len() >= 32);
+    let second = Config::from_lookup(Runtime::Server, lookup(&[("DATABASE_URL", &url)])).unwrap();
+    assert_eq!(first.jwt_secret.bytes, second.jwt_secret.bytes);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn server_defaults_and_origin_list() {
+    let config = Config::from_lookup(
+        Runtime::Server,
+        lookup(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("JWT_SECRET", SECRET),
+            ("ALLOWED_ORIGINS", "https://a.example/, https://b.example"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!((config.host.as_str(), config.port), ("0.0.0.0", 7860));
+    assert_eq!(config.db_max_connections, 20);
+    assert_eq!(config.allowed_origins, ["https://a.example", "https://b.example"]);
+    assert_eq!(config.static_dir, PathBuf::from("frontend/dist"));
+}

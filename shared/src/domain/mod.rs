@@ -1,0 +1,44 @@
+//! Values that can only be built valid. Each `parse` returns a message written for the
+//! person who typed the value, so the server and the web app show the same words.
+
+mod email;
+mod page;
+mod password;
+mod task;
+mod user_name;
+
+use std::collections::BTreeMap;
+
+pub use email::Email;
+pub use page::PageRequest;
+pub use password::Password;
+pub use task::{TaskDescription, TaskTitle};
+pub use user_name::UserName;
+
+/// Human messages keyed by the request field they concern.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// Collects per-field parse failures so one response can report all of them.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: FieldErrors,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the error of `result` under `field` and returns the value, if any.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        result.map_err(|message| self.errors.insert(field.to_owned(), message)).ok()
+    }
+
+    /// `Ok(value)` when nothing failed, where `value` is only built in that case.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, FieldErrors> {
+        match build() {
+            Some(value) if self.errors.is_empty() => Ok(value),
+            _ => Err(self.errors),
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The one error type. Every failure, the framework's own rejections included, renders
+//! as `{"success": false, "error": {code, message, details?}}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::api::{ErrorBody, ErrorCode, Failure};
+use crate::domain::FieldErrors;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    Validation { message: String, details: Option<FieldErrors> },
+    #[error("email already registered")]
+    EmailExists,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid_fields(details: FieldErrors) -> Self {
+        Self::Validation { message: "Some fields need your attention.".into(), details: Some(details) }
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::Validation { message: message.into(), details: None }
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::Internal(error.to_string())
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Validation { .. } => ErrorCode::ValidationError,
+            Self::EmailExists => ErrorCode::EmailExists,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::Database(_) => ErrorCode::DbError,
+            Self::Internal(_) => ErrorCode::ServerError,
+        }
+    }
+
+    fn public_message(&self) -> String {
+        match self {
+            Self::Validation { message, .. } => message.clone(),
+            Self::EmailExists => "An account with this email already exists.".into(),
+            Self::InvalidCredentials => "The email or password is incorrect.".into(),
+            Self::Unauthorized => "Please sign in to continue.".into(),
+            Self::Forbidden(reason) => (*reason).into(),
+            Self::NotFound => "The requested resource was not found.".into(),
+            Self::MethodNotAllowed => "This method is not allowed here.".into(),
+            Self::PayloadTooLarge => "The request body is too large (the limit is 64 KiB).".into(),
+            Self::UnsupportedMediaType => "Send the request body as application/json.".into(),
+            Self::Database(_) => "A database error occurred. Please try again.".into(),
+            Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::EmailTaken => Self::EmailExists,
+            StoreError::Database(e) => Self::Database(e),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        match &self {
+            Self::Database(e) => tracing::error!(event = "db_error", error = %e, "database failure"),
+            Self::Internal(e) => tracing::error!(event = "server_error", error = %e, "internal failure"),
+            _ => tracing::debug!(code = ?code, "request refused"),
+        }
+        let details = match &self {
+            Self::Validation { details, .. } => details.clone(),
+            _ => None,
+        };
+        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = Failure { success: false, error: ErrorBody { code, message: self.public_message(), details } };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,19 @@
+use axum::Json;
+use axum::http::StatusCode;
+
+use crate::api::{Pagination, Success};
+
+pub type Ok<T> = Json<Success<T>>;
+pub type Created<T> = (StatusCode, Json<Success<T>>);
+
+pub fn ok<T>(data: T) -> Ok<T> {
+    Json(Success::new(data))
+}
+
+pub fn created<T>(data: T) -> Created<T> {
+    (StatusCode::CREATED, Json(Success::new(data)))
+}
+
+pub fn page<T>(data: T, pagination: Pagination) -> Ok<T> {
+    Json(Success::page(data, pagination))
+}

@@ -1,0 +1,120 @@
+//! Persistence behind one trait, with a Postgres and a SQLite implementation.
+//!
+//! The store is dumb on purpose: it takes values that are already valid and scopes
+//! every task write by owner. Which backend runs is chosen from `DATABASE_URL`.
+
+mod postgres;
+mod queries;
+mod sqlite;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, SubsecRound, Utc};
+use uuid::Uuid;
+
+use crate::api::{NewTask, Task, TaskChange, User};
+use crate::domain::{Email, PageRequest, UserName};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("email already registered")]
+    EmailTaken,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A user row; the password hash never leaves the server.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRecord> for User {
+    fn from(record: UserRecord) -> Self {
+        Self {
+            id: record.id,
+            email: record.email,
+            name: record.name,
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        }
+    }
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub name: &'a UserName,
+    pub password_hash: &'a str,
+}
+
+#[derive(Default)]
+pub struct UserChange<'a> {
+    pub email: Option<&'a Email>,
+    pub name: Option<&'a UserName>,
+    pub password_hash: Option<&'a str>,
+}
+
+/// Pool settings that differ between the container server and a Lambda function.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `SELECT 1`, for health checks.
+    async fn ping(&self) -> Result<(), StoreError>;
+    async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError>;
+
+    async fn insert_user(&self, user: NewUser<'_>) -> Result<UserRecord, StoreError>;
+    async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError>;
+    async fn update_user(&self, id: Uuid, change: UserChange<'_>) -> Result<UserRecord, StoreError>;
+
+    async fn insert_session(&self, id: Uuid, user_id: Uuid, expires_at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The user of a live session, or `None` once it is revoked, expired or its user gone.
+    async fn session_user(&self, session_id: Uuid, user_id: Uuid) -> Result<Option<UserRecord>, StoreError>;
+    async fn delete_session(&self, id: Uuid) -> Result<(), StoreError>;
+    /// Revokes every session of `user_id` but `keep`, and drops expired ones.
+    async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<(), StoreError>;
+
+    async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<Task, StoreError>;
+    /// A page of the user's tasks, newest first, and how many they have in all.
+    async fn list_tasks(&self, user_id: Uuid, page: PageRequest) -> Result<(Vec<Task>, u64), StoreError>;
+    async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError>;
+    async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
+    async fn update_task(&self, id: i64, user_id: Uuid, change: &TaskChange) -> Result<Option<Task>, StoreError>;
+    async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
+    async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
+}
+
+/// Opens the backend named by `url`, without connecting yet.
+pub fn connect(url: &str, settings: PoolSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url, settings)?))
+    } else {
+        Ok(Arc::new(PgStore::connect(url, settings)?))
+    }
+}
+
+/// Timestamps are kept at microseconds, the precision both backends store.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn email_taken(error: sqlx::Error) -> StoreError {
+    match error.as_database_error() {
+        Some(db) if db.is_unique_violation() => StoreError::EmailTaken,
+        _ => StoreError::Database(error),
+    }
+}

@@ -1,0 +1,234 @@
+//! Helpers for the functions' integration tests: an app over a fresh database of
+//! either backend, requests through the router, and API Gateway events through the
+//! Lambda entry.
+
+mod events;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use lambda_http::{Context, LambdaEvent, Service};
+use serde_json::Value;
+use sqlx::Connection;
+use tower::ServiceExt;
+
+use crate::api::User;
+use crate::auth::start_session;
+use crate::config::{Config, Runtime};
+use crate::domain::{Email, Password, UserName};
+use crate::state::AppState;
+use crate::store::{self, NewUser, PoolSettings, Store};
+
+pub use events::{v1_event, v2_event};
+
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret!";
+const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Generates, for each test, one case per backend: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! store_tests {
+    (router = $router:path; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let $app = $crate::testing::TestApp::sqlite($router, &[]).await;
+                    $body
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some($app) = $crate::testing::TestApp::postgres($router, &[]).await else { return };
+                    $body
+                }
+            }
+        )*
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub backend: Backend,
+    router: Router,
+    _dir: Option<TempDir>,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl TestResponse {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    pub fn error_code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    pub fn set_cookie(&self) -> Option<&str> {
+        self.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// An app on a SQLite file in a fresh temporary folder.
+    pub async fn sqlite(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Self {
+        let dir = TempDir::new();
+        let url = format!("sqlite://{}/test.db", dir.0.display());
+        Self::start(router, &url, vars, Backend::Sqlite, Some(dir)).await
+    }
+
+    /// An app on a fresh Postgres database, or `None` (skip) when Postgres is not
+    /// reachable and `CI` is not `true`.
+    pub async fn postgres(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Option<Self> {
+        let url = fresh_postgres_database().await?;
+        Some(Self::start(router, &url, vars, Backend::Postgres, None).await)
+    }
+
+    /// An app whose Postgres cannot be reached at all.
+    pub fn unreachable(router: fn(AppState) -> Router) -> Self {
+        let config = test_config("postgres://postgres@127.0.0.1:1/none", &[]);
+        let settings = PoolSettings { max_connections: 2, acquire_timeout: Duration::from_secs(1) };
+        let store = store::connect(&config.database_url, settings).expect("lazy pool");
+        let state = AppState::new(config, store);
+        Self { router: router(state.clone()), state, backend: Backend::Postgres, _dir: None }
+    }
+
+    async fn start(
+        router: fn(AppState) -> Router,
+        url: &str,
+        vars: &[(&str, &str)],
+        backend: Backend,
+        dir: Option<TempDir>,
+    ) -> Self {
+        let config = test_config(url, vars);
+        let state = AppState::from_config(config, Runtime::Server).expect("open test database");
+        state.store.migrate().await.expect("migrate test database");
+        Self { router: router(state.clone()), state, backend, _dir: dir }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.state.store
+    }
+
+    /// Sends a request through the in-process router, with the fallbacks and layers
+    /// every deployment adds.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let app = crate::http::finish(self.router.clone().fallback(crate::http::not_found));
+        let response = app.oneshot(request).await.expect("infallible");
+        let (parts, body) = response.into_parts();
+        let bytes = body.collect().await.expect("read body").to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        TestResponse { status: parts.status, headers: parts.headers, body }
+    }
+
+    /// A JSON request, authenticated with a Bearer token when one is given.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, token: Option<&str>) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(builder.body(body).expect("request")).await
+    }
+
+    /// Feeds an API Gateway event through the Lambda entry and returns the Lambda
+    /// response as the runtime would serialize it.
+    pub async fn invoke(&self, event: Value) -> Value {
+        let payload = serde_json::from_value(event).expect("a valid API Gateway event");
+        let mut adapter = lambda_http::Adapter::from(crate::lambda::service(self.router.clone()));
+        let response = adapter.call(LambdaEvent::new(payload, Context::default())).await.expect("infallible");
+        serde_json::to_value(response).expect("serializable response")
+    }
+
+    /// A user created through the store, with a live session token.
+    pub async fn user(&self, email: &str) -> (User, String) {
+        let email = Email::parse(email).expect("valid email");
+        let name = UserName::parse("Test User").expect("valid name");
+        let hash = self.state.passwords.hash(&Password::parse("password123").expect("valid")).await.expect("hash");
+        let record = self
+            .store()
+            .insert_user(NewUser { email: &email, name: &name, password_hash: &hash })
+            .await
+            .expect("insert user");
+        let issued = start_session(&self.state, &record).await.expect("session");
+        (record.into(), issued.token)
+    }
+}
+
+pub fn test_config(database_url: &str, vars: &[(&str, &str)]) -> Config {
+    let mut map: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".to_owned(), database_url.to_owned()),
+        ("JWT_SECRET".to_owned(), TEST_SECRET.to_owned()),
+        ("BCRYPT_COST".to_owned(), "4".to_owned()),
+        ("COOKIE_SECURE".to_owned(), "true".to_owned()),
+    ]);
+    map.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    Config::from_lookup(Runtime::Server, |name| map.get(name).cloned()).expect("valid test config")
+}
+
+async fn fresh_postgres_database() -> Option<String> {
+    let admin_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_owned());
+    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(conn) => conn,
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("Postgres at {admin_url} is required in CI: {e}")
+        }
+        Err(e) => {
+            eprintln!("skipping: Postgres at {admin_url} is not reachable: {e}");
+            return None;
+        }
+    };
+    let name = format!("taskapp_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
+    Some(format!("{base}/{name}"))
+}
+
+/// A temporary folder removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("taskapp-test-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
