@@ -167,7 +167,11 @@ impl SigninRequest {
         let email = v.check("email", Email::parse(&self.email));
         let password = v.check(
             "password",
-            if self.password.is_empty() { Err("Enter your password.".into()) } else { Ok(self.password.clone()) },
+            if self.password.is_empty() {
+                Err("Enter your password.".into())
+            } else {
+                Ok(self.password.clone())
+            },
         );
         v.finish(|| Some(Signin { email: email?, password: password? }))
     }
@@ -256,10 +260,8 @@ impl CreateTaskRequest {
     pub fn parse(&self) -> Result<NewTask, FieldErrors> {
         let mut v = Validator::new();
         let title = v.check("title", TaskTitle::parse(&self.title));
-        let description = self
-            .description
-            .as_deref()
-            .map(|d| v.check("description", TaskDescription::parse(d)));
+        let description =
+            self.description.as_deref().map(|d| v.check("description", TaskDescription::parse(d)));
         v.finish(|| Some(NewTask { title: title?, description: description.transpose_inner()? }))
     }
 }

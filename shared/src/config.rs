@@ -157,11 +157,7 @@ impl Config {
                 .unwrap_or_default(),
             auth_rate_limit_per_minute: parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 5)?,
             tasks_rate_limit_per_minute: parse(&var, "TASKS_RATE_LIMIT_PER_MINUTE", 100)?,
-            log_format: parse(
-                &var,
-                "LOG_FORMAT",
-                if server { LogFormat::Pretty } else { LogFormat::Json },
-            )?,
+            log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
         })
     }
 
@@ -182,10 +178,9 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map_err(|e| ConfigError::new(name, format!("invalid value {raw:?}: {e}"))),
+        Some(raw) => {
+            raw.trim().parse().map_err(|e| ConfigError::new(name, format!("invalid value {raw:?}: {e}")))
+        }
     }
 }
 

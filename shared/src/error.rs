@@ -103,7 +103,8 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = Failure { success: false, error: ErrorBody { code, message: self.public_message(), details } };
+        let body =
+            Failure { success: false, error: ErrorBody { code, message: self.public_message(), details } };
         (status, Json(body)).into_response()
     }
 }

@@ -10,7 +10,7 @@ use tower::ServiceBuilder;
 use tower::util::MapRequest;
 
 use crate::config::{Config, Runtime};
-use crate::http::{finish, not_found, ClientIp};
+use crate::http::{ClientIp, finish, not_found};
 use crate::state::AppState;
 use crate::telemetry;
 

@@ -3,12 +3,15 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use shared::api::{ProfileRequest, Session, SigninRequest, SignupRequest, UserEnvelope};
-use shared::auth::{clear_session_cookie, session_cookie, start_session, CurrentUser};
-use shared::http::{ok, Json, Ok};
+use shared::auth::{CurrentUser, clear_session_cookie, session_cookie, start_session};
+use shared::http::{Json, Ok, ok};
 use shared::store::{NewUser, UserChange, UserRecord};
 use shared::{ApiError, AppState};
 
-pub async fn signup(State(state): State<AppState>, Json(body): Json<SignupRequest>) -> Result<Response, ApiError> {
+pub async fn signup(
+    State(state): State<AppState>,
+    Json(body): Json<SignupRequest>,
+) -> Result<Response, ApiError> {
     let signup = body.parse().map_err(ApiError::invalid_fields)?;
     let password_hash = state.passwords.hash(&signup.password).await?;
     let user = state
@@ -18,7 +21,10 @@ pub async fn signup(State(state): State<AppState>, Json(body): Json<SignupReques
     session_response(&state, StatusCode::CREATED, user).await
 }
 
-pub async fn signin(State(state): State<AppState>, Json(body): Json<SigninRequest>) -> Result<Response, ApiError> {
+pub async fn signin(
+    State(state): State<AppState>,
+    Json(body): Json<SigninRequest>,
+) -> Result<Response, ApiError> {
     let signin = body.parse().map_err(ApiError::invalid_fields)?;
     let user = state.store.user_by_email(&signin.email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
@@ -73,7 +79,11 @@ pub async fn update_profile(
 }
 
 /// The body and cookie of a successful signup or signin.
-async fn session_response(state: &AppState, status: StatusCode, user: UserRecord) -> Result<Response, ApiError> {
+async fn session_response(
+    state: &AppState,
+    status: StatusCode,
+    user: UserRecord,
+) -> Result<Response, ApiError> {
     let issued = start_session(state, &user).await?;
     let cookie = session_cookie(&issued.token, state.config.cookie_secure);
     let body = Session { user: user.into(), token: issued.token };

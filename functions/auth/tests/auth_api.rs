@@ -1,8 +1,8 @@
 //! `/api/auth/*` through the in-process router, on SQLite and on Postgres.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use serde_json::{json, Value};
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
 use shared::auth::Claims;
 use shared::store_tests;
 use shared::testing::TestApp;

@@ -1,6 +1,6 @@
 //! The auth function's Lambda entry, fed API Gateway events as AWS sends them.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use shared::store_tests;
 use shared::testing::{v1_event, v2_event};
 

@@ -12,9 +12,7 @@ use tower_http::services::{ServeDir, ServeFile};
 /// `/api` and `/health` stay JSON 404s; every other path gets `index.html`, so deep
 /// links and reloads reach the client-side router.
 pub fn app(state: AppState, static_dir: &Path) -> Router {
-    let api = auth::router(state.clone())
-        .merge(tasks::router(state.clone()))
-        .merge(health::router(state));
+    let api = auth::router(state.clone()).merge(tasks::router(state.clone())).merge(health::router(state));
     let index = static_dir.join("index.html");
     let router = if index.is_file() {
         api.route("/api", any(not_found))

@@ -21,7 +21,9 @@ async fn main() -> ExitCode {
     let result = match command.as_deref() {
         None | Some("serve") => serve(config).await,
         Some("migrate") => migrate(config).await,
-        Some(other) => Err(format!("unknown command {other:?}; use `server`, `server serve` or `server migrate`")),
+        Some(other) => {
+            Err(format!("unknown command {other:?}; use `server`, `server serve` or `server migrate`"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,7 +58,8 @@ async fn serve(config: Config) -> Result<(), String> {
     let static_dir = config.static_dir.clone();
     let state = open(config).await?;
     let app = server::app(state, &static_dir);
-    let listener = TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    let listener =
+        TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
     tracing::info!(address = %address, static_dir = %static_dir.display(), "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -1,10 +1,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Deserialize;
 use shared::api::{CreateTaskRequest, ListQuery, Pagination, Task, UpdateTaskRequest};
 use shared::auth::CurrentUser;
-use shared::http::{created, ok, page, Created, Json, Ok, Path, Query};
+use shared::http::{Created, Json, Ok, Path, Query, created, ok, page};
 use shared::{ApiError, AppState};
-use serde::Deserialize;
 use uuid::Uuid;
 
 /// Named, so a bad id is reported against `id`.
@@ -20,12 +20,8 @@ pub async fn list(
 ) -> Result<Ok<Vec<Task>>, ApiError> {
     let request = query.parse().map_err(ApiError::invalid_fields)?;
     let (tasks, total) = state.store.list_tasks(current.user.id, request).await?;
-    let pagination = Pagination {
-        page: request.page(),
-        limit: request.limit(),
-        total,
-        pages: request.pages(total),
-    };
+    let pagination =
+        Pagination { page: request.page(), limit: request.limit(), total, pages: request.pages(total) };
     Ok(page(tasks, pagination))
 }
 

@@ -62,9 +62,8 @@ fn update_round_trips_through_json() {
 
 #[test]
 fn create_task_validates_title_and_description() {
-    let errors = CreateTaskRequest { title: "  ".into(), description: Some("d".repeat(1001)) }
-        .parse()
-        .unwrap_err();
+    let errors =
+        CreateTaskRequest { title: "  ".into(), description: Some("d".repeat(1001)) }.parse().unwrap_err();
     assert!(errors.contains_key("title") && errors.contains_key("description"));
 }
 

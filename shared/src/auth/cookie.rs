@@ -1,5 +1,5 @@
-use axum::http::header::{COOKIE, HeaderMap};
 use axum::http::HeaderValue;
+use axum::http::header::{COOKIE, HeaderMap};
 
 use super::TOKEN_LIFETIME;
 
@@ -15,7 +15,8 @@ pub fn clear_session_cookie(secure: bool) -> HeaderValue {
 
 fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let header = format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
+    let header =
+        format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
     // A JWT is base64url with dots, always a valid header value.
     HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("token=; Max-Age=0"))
 }

@@ -28,11 +28,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         if from_cookie && !parts.method.is_safe() && !origin_allowed(parts, &state.config.allowed_origins) {
             return Err(ApiError::Forbidden("This request came from an origin that is not allowed."));
         }
-        let user = state
-            .store
-            .session_user(claims.jti, claims.user_id)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let user =
+            state.store.session_user(claims.jti, claims.user_id).await?.ok_or(ApiError::Unauthorized)?;
         Ok(Self { user, session_id: claims.jti })
     }
 }

@@ -7,8 +7,8 @@ mod passwords;
 mod session;
 mod tokens;
 
-pub use cookie::{clear_session_cookie, session_cookie, SESSION_COOKIE};
+pub use cookie::{SESSION_COOKIE, clear_session_cookie, session_cookie};
 pub use current_user::CurrentUser;
 pub use passwords::PasswordHasher;
 pub use session::start_session;
-pub use tokens::{Claims, IssuedToken, TokenKeys, TOKEN_LIFETIME};
+pub use tokens::{Claims, IssuedToken, TOKEN_LIFETIME, TokenKeys};

@@ -80,7 +80,13 @@ mod tests {
 
     fn claims(exp_offset: i64) -> Claims {
         let now = Utc::now().timestamp();
-        Claims { user_id: Uuid::new_v4(), email: "a@b.co".into(), iat: now, exp: now + exp_offset, jti: Uuid::new_v4() }
+        Claims {
+            user_id: Uuid::new_v4(),
+            email: "a@b.co".into(),
+            iat: now,
+            exp: now + exp_offset,
+            jti: Uuid::new_v4(),
+        }
     }
 
     #[test]

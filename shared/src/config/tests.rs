@@ -5,8 +5,7 @@ use super::*;
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
 fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> =
-        vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     move |name| map.get(name).cloned()
 }
 
@@ -14,8 +13,7 @@ fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 fn lambda_requires_database_url_and_secret() {
     let err = Config::from_lookup(Runtime::Lambda, lookup(&[("JWT_SECRET", SECRET)])).unwrap_err();
     assert_eq!(err.variable, "DATABASE_URL");
-    let err = Config::from_lookup(Runtime::Lambda, lookup(&[("DATABASE_URL", "postgres://x")]))
-        .unwrap_err();
+    let err = Config::from_lookup(Runtime::Lambda, lookup(&[("DATABASE_URL", "postgres://x")])).unwrap_err();
     assert_eq!(err.variable, "JWT_SECRET");
 }
 

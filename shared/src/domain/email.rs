@@ -16,9 +16,8 @@ impl Email {
         if email.chars().count() > MAX_LEN {
             return Err(format!("Email must be at most {MAX_LEN} characters."));
         }
-        let domain_has_dot = email
-            .rsplit_once('@')
-            .is_some_and(|(_, domain)| domain.contains('.') && !domain.ends_with('.'));
+        let domain_has_dot =
+            email.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.') && !domain.ends_with('.'));
         if !domain_has_dot || !email_address::EmailAddress::is_valid(&email) {
             return Err("Enter a valid email address, like name@example.com.".into());
         }
@@ -47,7 +46,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "   ", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@example."] {
+        for bad in
+            ["", "   ", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@example."]
+        {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

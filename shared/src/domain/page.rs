@@ -15,16 +15,22 @@ impl PageRequest {
     /// number out of range.
     pub fn parse(page: Option<&str>, limit: Option<&str>) -> Result<Self, FieldErrors> {
         let mut v = Validator::new();
-        let page = v.check("page", match page.map(str::parse::<u32>) {
-            None => Ok(1),
-            Some(Ok(p)) if p >= 1 => Ok(p),
-            Some(_) => Err("Page must be a whole number, 1 or more.".to_owned()),
-        });
-        let limit = v.check("limit", match limit.map(str::parse::<u32>) {
-            None => Ok(DEFAULT_LIMIT),
-            Some(Ok(l)) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
-            Some(_) => Err(format!("Limit must be a whole number from 1 to {MAX_LIMIT}.")),
-        });
+        let page = v.check(
+            "page",
+            match page.map(str::parse::<u32>) {
+                None => Ok(1),
+                Some(Ok(p)) if p >= 1 => Ok(p),
+                Some(_) => Err("Page must be a whole number, 1 or more.".to_owned()),
+            },
+        );
+        let limit = v.check(
+            "limit",
+            match limit.map(str::parse::<u32>) {
+                None => Ok(DEFAULT_LIMIT),
+                Some(Ok(l)) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
+                Some(_) => Err(format!("Limit must be a whole number from 1 to {MAX_LIMIT}.")),
+            },
+        );
         v.finish(|| Some(Self { page: page?, limit: limit? }))
     }
 

@@ -33,9 +33,7 @@ pub struct TaskDescription(String);
 impl TaskDescription {
     pub fn parse(raw: &str) -> Result<Self, String> {
         if raw.chars().count() > DESCRIPTION_MAX_CHARS {
-            return Err(format!(
-                "Description must be at most {DESCRIPTION_MAX_CHARS} characters."
-            ));
+            return Err(format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters."));
         }
         Ok(Self(raw.to_owned()))
     }

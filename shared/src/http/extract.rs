@@ -1,6 +1,6 @@
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::path::ErrorKind;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
@@ -95,7 +95,10 @@ fn path_error(rejection: PathRejection) -> ApiError {
     if let PathRejection::FailedToDeserializePathParams(e) = &rejection
         && let ErrorKind::ParseErrorAtKey { key, .. } = e.kind()
     {
-        return ApiError::invalid_fields(FieldErrors::from([(key.clone(), "Must be a whole number.".to_owned())]));
+        return ApiError::invalid_fields(FieldErrors::from([(
+            key.clone(),
+            "Must be a whole number.".to_owned(),
+        )]));
     }
     if rejection.status().is_server_error() {
         ApiError::internal(rejection.body_text())

@@ -6,7 +6,7 @@ mod client_ip;
 mod extract;
 mod respond;
 
-pub use app::{finish, method_not_allowed, not_found, BODY_LIMIT_BYTES};
-pub use client_ip::{client_ip, ClientIp};
+pub use app::{BODY_LIMIT_BYTES, finish, method_not_allowed, not_found};
+pub use client_ip::{ClientIp, client_ip};
 pub use extract::{Json, Path, Query};
-pub use respond::{created, ok, page, Created, Ok};
+pub use respond::{Created, Ok, created, ok, page};

@@ -81,7 +81,12 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError>;
     async fn update_user(&self, id: Uuid, change: UserChange<'_>) -> Result<UserRecord, StoreError>;
 
-    async fn insert_session(&self, id: Uuid, user_id: Uuid, expires_at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn insert_session(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// The user of a live session, or `None` once it is revoked, expired or its user gone.
     async fn session_user(&self, session_id: Uuid, user_id: Uuid) -> Result<Option<UserRecord>, StoreError>;
     async fn delete_session(&self, id: Uuid) -> Result<(), StoreError>;
@@ -93,7 +98,12 @@ pub trait Store: Send + Sync + 'static {
     async fn list_tasks(&self, user_id: Uuid, page: PageRequest) -> Result<(Vec<Task>, u64), StoreError>;
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError>;
     async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
-    async fn update_task(&self, id: i64, user_id: Uuid, change: &TaskChange) -> Result<Option<Task>, StoreError>;
+    async fn update_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        change: &TaskChange,
+    ) -> Result<Option<Task>, StoreError>;
     async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
     async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
 }

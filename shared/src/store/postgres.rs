@@ -5,7 +5,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use uuid::Uuid;
 
 use super::queries::{self, impl_store};
-use super::{email_taken, now, NewUser, PoolSettings, StoreError, UserChange, UserRecord};
+use super::{NewUser, PoolSettings, StoreError, UserChange, UserRecord, email_taken, now};
 use crate::api::{NewTask, Task, TaskChange};
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 

@@ -18,8 +18,7 @@ pub const UPDATE_USER: &str = "UPDATE users SET \
     WHERE id = $1 \
     RETURNING id, email, name, password_hash, created_at, updated_at";
 
-pub const INSERT_SESSION: &str =
-    "INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3)";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3)";
 
 pub const SESSION_USER: &str = "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at \
     FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -103,7 +102,12 @@ macro_rules! impl_store {
                     .map_err(email_taken)
             }
 
-            async fn insert_session(&self, id: Uuid, user_id: Uuid, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+            async fn insert_session(
+                &self,
+                id: Uuid,
+                user_id: Uuid,
+                expires_at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
                 sqlx::query(queries::INSERT_SESSION)
                     .bind(id)
                     .bind(user_id)
@@ -113,7 +117,11 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn session_user(&self, session_id: Uuid, user_id: Uuid) -> Result<Option<UserRecord>, StoreError> {
+            async fn session_user(
+                &self,
+                session_id: Uuid,
+                user_id: Uuid,
+            ) -> Result<Option<UserRecord>, StoreError> {
                 Ok(sqlx::query_as(queries::SESSION_USER)
                     .bind(session_id)
                     .bind(user_id)
@@ -147,7 +155,11 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn list_tasks(&self, user_id: Uuid, page: PageRequest) -> Result<(Vec<Task>, u64), StoreError> {
+            async fn list_tasks(
+                &self,
+                user_id: Uuid,
+                page: PageRequest,
+            ) -> Result<(Vec<Task>, u64), StoreError> {
                 let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
                 let tasks = sqlx::query_as(queries::LIST_TASKS)
                     .bind(user_id)
@@ -155,10 +167,8 @@ macro_rules! impl_store {
                     .bind(offset)
                     .fetch_all(&self.pool)
                     .await?;
-                let total: i64 = sqlx::query_scalar(queries::COUNT_TASKS)
-                    .bind(user_id)
-                    .fetch_one(&self.pool)
-                    .await?;
+                let total: i64 =
+                    sqlx::query_scalar(queries::COUNT_TASKS).bind(user_id).fetch_one(&self.pool).await?;
                 Ok((tasks, u64::try_from(total).unwrap_or_default()))
             }
 
@@ -170,7 +180,12 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as(queries::TASK).bind(id).bind(user_id).fetch_optional(&self.pool).await?)
             }
 
-            async fn update_task(&self, id: i64, user_id: Uuid, change: &TaskChange) -> Result<Option<Task>, StoreError> {
+            async fn update_task(
+                &self,
+                id: i64,
+                user_id: Uuid,
+                change: &TaskChange,
+            ) -> Result<Option<Task>, StoreError> {
                 let description = change.description.as_ref();
                 Ok(sqlx::query_as(queries::UPDATE_TASK)
                     .bind(id)
@@ -194,7 +209,8 @@ macro_rules! impl_store {
             }
 
             async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError> {
-                let done = sqlx::query(queries::DELETE_TASK).bind(id).bind(user_id).execute(&self.pool).await?;
+                let done =
+                    sqlx::query(queries::DELETE_TASK).bind(id).bind(user_id).execute(&self.pool).await?;
                 Ok(done.rows_affected() > 0)
             }
         }

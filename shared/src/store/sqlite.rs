@@ -2,11 +2,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use uuid::Uuid;
 
 use super::queries::{self, impl_store};
-use super::{email_taken, now, NewUser, PoolSettings, StoreError, UserChange, UserRecord};
+use super::{NewUser, PoolSettings, StoreError, UserChange, UserRecord, email_taken, now};
 use crate::api::{NewTask, Task, TaskChange};
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 

@@ -20,10 +20,8 @@ fn query_map(query: &str) -> Value {
 /// An HTTP API (payload 2.0) event on the `$default` stage.
 pub fn v2_event(method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Value {
     let (raw_path, raw_query) = split(path);
-    let mut header_map: Map<String, Value> = headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), Value::String((*v).to_owned())))
-        .collect();
+    let mut header_map: Map<String, Value> =
+        headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), Value::String((*v).to_owned()))).collect();
     header_map.insert("host".into(), json!("abc123.execute-api.eu-west-1.amazonaws.com"));
     header_map.insert("user-agent".into(), json!("integration-test"));
     json!({

@@ -139,13 +139,20 @@ impl TestApp {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         TestResponse { status: parts.status, headers: parts.headers, body }
     }
 
     /// A JSON request, authenticated with a Bearer token when one is given.
-    pub async fn call(&self, method: Method, path: &str, body: Option<Value>, token: Option<&str>) -> TestResponse {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -173,7 +180,8 @@ impl TestApp {
     pub async fn user(&self, email: &str) -> (User, String) {
         let email = Email::parse(email).expect("valid email");
         let name = UserName::parse("Test User").expect("valid name");
-        let hash = self.state.passwords.hash(&Password::parse("password123").expect("valid")).await.expect("hash");
+        let hash =
+            self.state.passwords.hash(&Password::parse("password123").expect("valid")).await.expect("hash");
         let record = self
             .store()
             .insert_user(NewUser { email: &email, name: &name, password_hash: &hash })
