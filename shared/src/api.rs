@@ -103,6 +103,7 @@ pub enum ErrorCode {
     RateLimited,
     DbError,
     ServerError,
+    Timeout,
 }
 
 impl ErrorCode {
@@ -118,6 +119,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
             Self::DbError | Self::ServerError => 500,
+            Self::Timeout => 503,
         }
     }
 }

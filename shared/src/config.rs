@@ -3,8 +3,12 @@
 
 use std::env;
 use std::fmt::Display;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
+
+use ipnet::IpNet;
 
 /// Which binary reads the configuration; the two differ only in defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,14 +60,29 @@ pub struct Config {
     pub host: String,
     pub port: u16,
     pub static_dir: PathBuf,
-    pub db_max_connections: u32,
     pub bcrypt_cost: u32,
     pub cookie_secure: bool,
     /// Empty means "the server's own origin only".
     pub allowed_origins: Vec<String>,
     pub auth_rate_limit_per_minute: u32,
     pub tasks_rate_limit_per_minute: u32,
+    /// Peers whose `X-Forwarded-For` is believed; empty means the socket address counts.
+    pub trusted_proxies: Vec<IpNet>,
+    pub database: DatabaseSettings,
+    pub request_timeout: Duration,
     pub log_format: LogFormat,
+}
+
+/// How the pool and the circuit breaker around it behave.
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub idle_timeout: Duration,
+    /// 0 turns prepared-statement caching off, for PgBouncer in transaction mode.
+    pub statement_cache_capacity: usize,
+    pub breaker_threshold: u32,
+    pub breaker_cooldown: Duration,
 }
 
 /// Where the secret came from, so start-up can warn about the generated one.
@@ -79,7 +98,8 @@ impl std::fmt::Debug for Config {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("static_dir", &self.static_dir)
-            .field("db_max_connections", &self.db_max_connections)
+            .field("database", &self.database)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("bcrypt_cost", &self.bcrypt_cost)
             .field("cookie_secure", &self.cookie_secure)
             .field("allowed_origins", &self.allowed_origins)
@@ -133,10 +153,27 @@ impl Config {
         if !(4..=31).contains(&bcrypt_cost) {
             return Err(ConfigError::new("BCRYPT_COST", "must be between 4 and 31"));
         }
-        let db_max_connections = parse(&var, "DB_MAX_CONNECTIONS", if server { 20 } else { 2 })?;
-        if db_max_connections == 0 {
-            return Err(ConfigError::new("DB_MAX_CONNECTIONS", "must be at least 1"));
-        }
+        let database = DatabaseSettings {
+            max_connections: positive(
+                parse(&var, "DB_MAX_CONNECTIONS", if server { 20 } else { 2 })?,
+                "DB_MAX_CONNECTIONS",
+            )?,
+            acquire_timeout: seconds(&var, "DB_ACQUIRE_TIMEOUT_SECS", if server { 30 } else { 10 })?,
+            idle_timeout: seconds(&var, "DB_IDLE_TIMEOUT_SECS", if server { 600 } else { 60 })?,
+            statement_cache_capacity: parse(&var, "DB_STATEMENT_CACHE_CAPACITY", 100)?,
+            breaker_threshold: positive(parse(&var, "DB_BREAKER_THRESHOLD", 5)?, "DB_BREAKER_THRESHOLD")?,
+            breaker_cooldown: seconds(&var, "DB_BREAKER_COOLDOWN_SECS", 5)?,
+        };
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(parse_network)
+                .collect::<Result<_, _>>()
+                .map_err(|reason| ConfigError::new("TRUSTED_PROXIES", reason))?,
+        };
 
         Ok(Self {
             database_url,
@@ -144,7 +181,6 @@ impl Config {
             host: var("HOST").unwrap_or_else(|| "0.0.0.0".into()),
             port: parse(&var, "PORT", 7860)?,
             static_dir: var("STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()).into(),
-            db_max_connections,
             bcrypt_cost,
             cookie_secure: parse(&var, "COOKIE_SECURE", true)?,
             allowed_origins: var("ALLOWED_ORIGINS")
@@ -155,8 +191,17 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
-            auth_rate_limit_per_minute: parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 5)?,
-            tasks_rate_limit_per_minute: parse(&var, "TASKS_RATE_LIMIT_PER_MINUTE", 100)?,
+            auth_rate_limit_per_minute: positive(
+                parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 5)?,
+                "AUTH_RATE_LIMIT_PER_MINUTE",
+            )?,
+            tasks_rate_limit_per_minute: positive(
+                parse(&var, "TASKS_RATE_LIMIT_PER_MINUTE", 100)?,
+                "TASKS_RATE_LIMIT_PER_MINUTE",
+            )?,
+            trusted_proxies,
+            database,
+            request_timeout: seconds(&var, "REQUEST_TIMEOUT_SECS", 25)?,
             log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
         })
     }
@@ -182,6 +227,31 @@ where
             raw.trim().parse().map_err(|e| ConfigError::new(name, format!("invalid value {raw:?}: {e}")))
         }
     }
+}
+
+fn positive(value: u32, name: &'static str) -> Result<u32, ConfigError> {
+    if value == 0 { Err(ConfigError::new(name, "must be at least 1")) } else { Ok(value) }
+}
+
+fn seconds(
+    var: &impl Fn(&'static str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    let secs = parse(var, name, default)?;
+    if secs == 0 {
+        Err(ConfigError::new(name, "must be at least 1 second"))
+    } else {
+        Ok(Duration::from_secs(secs))
+    }
+}
+
+/// An address (`10.0.0.1`) or a network (`10.0.0.0/8`).
+fn parse_network(entry: &str) -> Result<IpNet, String> {
+    entry
+        .parse::<IpNet>()
+        .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{entry:?} is not an IP address or CIDR network"))
 }
 
 /// The folder of the SQLite file, or `data` beside the process for Postgres.

@@ -31,6 +31,12 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("rate limited")]
+    RateLimited,
+    #[error("request timed out")]
+    Timeout,
+    #[error("database unavailable")]
+    DatabaseUnavailable,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -59,7 +65,9 @@ impl ApiError {
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
-            Self::Database(_) => ErrorCode::DbError,
+            Self::RateLimited => ErrorCode::RateLimited,
+            Self::Timeout => ErrorCode::Timeout,
+            Self::Database(_) | Self::DatabaseUnavailable => ErrorCode::DbError,
             Self::Internal(_) => ErrorCode::ServerError,
         }
     }
@@ -75,7 +83,11 @@ impl ApiError {
             Self::MethodNotAllowed => "This method is not allowed here.".into(),
             Self::PayloadTooLarge => "The request body is too large (the limit is 64 KiB).".into(),
             Self::UnsupportedMediaType => "Send the request body as application/json.".into(),
-            Self::Database(_) => "A database error occurred. Please try again.".into(),
+            Self::RateLimited => "Too many requests. Please wait a moment and try again.".into(),
+            Self::Timeout => "The request took too long. Please try again.".into(),
+            Self::Database(_) | Self::DatabaseUnavailable => {
+                "A database error occurred. Please try again.".into()
+            }
             Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
         }
     }
@@ -86,6 +98,7 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::EmailTaken => Self::EmailExists,
             StoreError::Database(e) => Self::Database(e),
+            StoreError::Unavailable => Self::DatabaseUnavailable,
         }
     }
 }

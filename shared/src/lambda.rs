@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use axum::Router;
-use axum::http::Uri;
+use axum::http::{HeaderValue, Uri};
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 use tower::ServiceBuilder;
@@ -28,14 +28,15 @@ pub async fn run(router: fn(AppState) -> Router) -> ExitCode {
     if config.bcrypt_cost_is_weak() {
         tracing::warn!(cost = config.bcrypt_cost, "BCRYPT_COST below 12 is for tests only");
     }
-    let state = match AppState::from_config(config, Runtime::Lambda) {
+    let state = match AppState::from_config(config) {
         Ok(state) => state,
         Err(e) => {
             tracing::error!(error = %e, "DATABASE_URL: cannot open the database");
             return ExitCode::FAILURE;
         }
     };
-    match lambda_http::run(service(router(state))).await {
+    let config = state.config.clone();
+    match lambda_http::run(service(router(state), &config)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "lambda runtime stopped");
@@ -45,15 +46,19 @@ pub async fn run(router: fn(AppState) -> Router) -> ExitCode {
 }
 
 /// The function's router as the Lambda runtime drives it, also used by the tests.
-pub fn service(router: Router) -> MapRequest<Router, fn(Request) -> Request> {
+pub fn service(router: Router, config: &Config) -> MapRequest<Router, fn(Request) -> Request> {
     ServiceBuilder::new()
         .map_request(from_gateway as fn(Request) -> Request)
-        .service(finish(router.fallback(not_found)))
+        .service(finish(router.fallback(not_found), config))
 }
 
-/// Strips an API Gateway stage prefix (`/prod/api/tasks` → `/api/tasks`) and records
-/// the caller's IP from the request context.
+/// Strips an API Gateway stage prefix (`/prod/api/tasks` → `/api/tasks`), records
+/// the caller's IP from the request context, and uses the Lambda request id as the
+/// request id in logs.
 fn from_gateway(mut req: Request) -> Request {
+    if let Some(id) = req.lambda_context_ref().and_then(|ctx| HeaderValue::from_str(&ctx.request_id).ok()) {
+        req.headers_mut().entry("x-request-id").or_insert(id);
+    }
     let (stage, source_ip) = match req.request_context_ref() {
         Some(RequestContext::ApiGatewayV2(ctx)) => (ctx.stage.clone(), ctx.http.source_ip.clone()),
         Some(RequestContext::ApiGatewayV1(ctx)) => (ctx.stage.clone(), ctx.identity.source_ip.clone()),

@@ -1,9 +1,8 @@
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::auth::{PasswordHasher, TokenKeys};
-use crate::config::{Config, Runtime};
-use crate::store::{self, PoolSettings, Store};
+use crate::config::Config;
+use crate::store::{self, Store};
 
 /// Everything a handler needs, built once per process and cloned per request.
 #[derive(Clone)]
@@ -16,13 +15,8 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state for `runtime` without touching the network: the pool is lazy.
-    pub fn from_config(config: Config, runtime: Runtime) -> Result<Self, sqlx::Error> {
-        let acquire_timeout = match runtime {
-            Runtime::Server => Duration::from_secs(30),
-            Runtime::Lambda => Duration::from_secs(10),
-        };
-        let settings = PoolSettings { max_connections: config.db_max_connections, acquire_timeout };
-        let store = store::connect(&config.database_url, settings)?;
+    pub fn from_config(config: Config) -> Result<Self, sqlx::Error> {
+        let store = store::connect(&config.database_url, &config.database)?;
         Ok(Self::new(config, store))
     }
 

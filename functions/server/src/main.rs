@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
 }
 
 async fn open(config: Config) -> Result<AppState, String> {
-    let state = AppState::from_config(config, Runtime::Server).map_err(|e| format!("DATABASE_URL: {e}"))?;
+    let state = AppState::from_config(config).map_err(|e| format!("DATABASE_URL: {e}"))?;
     state.store.migrate().await.map_err(|e| format!("migrations failed: {e}"))?;
     Ok(state)
 }

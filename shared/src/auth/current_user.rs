@@ -1,4 +1,5 @@
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
 use axum::http::request::Parts;
 use uuid::Uuid;
@@ -18,10 +19,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let (token, from_cookie) = match bearer_token(parts) {
-            Some(token) => (token, false),
-            None => (token_from_cookies(&parts.headers).ok_or(ApiError::Unauthorized)?, true),
-        };
+        let (token, from_cookie) = request_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let claims = state.tokens.verify(token)?;
         // Browsers attach cookies to cross-site requests; the Origin check is what stops
         // another site from acting for the user. Bearer tokens are never sent implicitly.
@@ -34,8 +32,16 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-fn bearer_token(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+/// The token of a request and whether it came from the cookie; a Bearer header wins.
+pub fn request_token(headers: &HeaderMap) -> Option<(&str, bool)> {
+    match bearer_token(headers) {
+        Some(token) => Some((token, false)),
+        None => token_from_cookies(headers).map(|token| (token, true)),
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }

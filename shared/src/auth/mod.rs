@@ -8,7 +8,7 @@ mod session;
 mod tokens;
 
 pub use cookie::{SESSION_COOKIE, clear_session_cookie, session_cookie};
-pub use current_user::CurrentUser;
+pub use current_user::{CurrentUser, request_token};
 pub use passwords::PasswordHasher;
 pub use session::start_session;
 pub use tokens::{Claims, IssuedToken, TOKEN_LIFETIME, TokenKeys};

@@ -24,7 +24,8 @@ fn lambda_defaults_are_small_and_json() {
         lookup(&[("DATABASE_URL", "postgres://db/app?sslmode=require"), ("JWT_SECRET", SECRET)]),
     )
     .unwrap();
-    assert_eq!(config.db_max_connections, 2);
+    assert_eq!(config.database.max_connections, 2);
+    assert_eq!(config.database.acquire_timeout, Duration::from_secs(10));
     assert_eq!(config.log_format, LogFormat::Json);
     assert_eq!(config.bcrypt_cost, 12);
     assert!(config.cookie_secure);
@@ -40,6 +41,9 @@ fn bad_values_name_the_variable() {
         ("COOKIE_SECURE", "maybe"),
         ("DB_MAX_CONNECTIONS", "0"),
         ("LOG_FORMAT", "xml"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
+        ("AUTH_RATE_LIMIT_PER_MINUTE", "0"),
+        ("DB_ACQUIRE_TIMEOUT_SECS", "0"),
         ("JWT_SECRET", "short"),
         ("DATABASE_URL", "mysql://x"),
     ] {
@@ -80,7 +84,25 @@ fn server_defaults_and_origin_list() {
     )
     .unwrap();
     assert_eq!((config.host.as_str(), config.port), ("0.0.0.0", 7860));
-    assert_eq!(config.db_max_connections, 20);
+    assert_eq!(config.database.max_connections, 20);
+    assert_eq!(config.database.acquire_timeout, Duration::from_secs(30));
+    assert_eq!(config.database.statement_cache_capacity, 100);
+    assert!(config.trusted_proxies.is_empty());
     assert_eq!(config.allowed_origins, ["https://a.example", "https://b.example"]);
     assert_eq!(config.static_dir, PathBuf::from("frontend/dist"));
+}
+
+#[test]
+fn trusted_proxies_take_addresses_and_networks() {
+    let config = Config::from_lookup(
+        Runtime::Server,
+        lookup(&[
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("JWT_SECRET", SECRET),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1"),
+        ]),
+    )
+    .unwrap();
+    let nets: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+    assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]);
 }

@@ -1,8 +1,9 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, Response};
+use axum::middleware;
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -10,6 +11,8 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use super::client_ip;
+use super::hardening::{request_timeout, security_headers};
+use crate::config::Config;
 use crate::error::ApiError;
 
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -23,27 +26,40 @@ pub async fn method_not_allowed() -> ApiError {
 }
 
 /// Wraps a complete router (fallback already chosen) in what every deployment shares:
-/// 405s in the API's format, the body limit, panic containment, request ids and
-/// access logs that never include headers (tokens, cookies).
-pub fn finish(router: Router) -> Router {
+/// 405s in the API's format, the body limit, a timeout, security headers, panic
+/// containment, request ids and access logs that never include headers (tokens,
+/// cookies) or bodies (passwords).
+pub fn finish(router: Router, config: &Config) -> Router {
+    let timeout = config.request_timeout;
     router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(move |req, next| request_timeout(timeout, req, next)))
+        .layer(middleware::from_fn(security_headers))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("handler panicked").into_response()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<_>| {
-                    let request_id = req
-                        .headers()
-                        .get("x-request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default();
+                    let request_id =
+                        req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
                     let client_ip = client_ip(req.extensions()).map(tracing::field::display);
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id, client_ip)
+                    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        route,
+                        request_id,
+                        client_ip
+                    )
                 })
                 .on_request(())
                 .on_response(|res: &Response<_>, latency: Duration, _: &Span| {
-                    tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_millis() as u64,
+                        "response"
+                    );
                 }),
         )
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -3,18 +3,20 @@
 //! The store is dumb on purpose: it takes values that are already valid and scopes
 //! every task write by owner. Which backend runs is chosen from `DATABASE_URL`.
 
+mod breaker;
+mod guard;
 mod postgres;
 mod queries;
 mod sqlite;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 use crate::api::{NewTask, Task, TaskChange, User};
+use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, UserName};
 
 pub use postgres::PgStore;
@@ -26,6 +28,9 @@ pub enum StoreError {
     EmailTaken,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    /// The circuit breaker is open: the database was unreachable moments ago.
+    #[error("database unavailable (circuit open)")]
+    Unavailable,
 }
 
 /// A user row; the password hash never leaves the server.
@@ -64,13 +69,6 @@ pub struct UserChange<'a> {
     pub password_hash: Option<&'a str>,
 }
 
-/// Pool settings that differ between the container server and a Lambda function.
-#[derive(Debug, Clone, Copy)]
-pub struct PoolSettings {
-    pub max_connections: u32,
-    pub acquire_timeout: Duration,
-}
-
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `SELECT 1`, for health checks.
@@ -106,10 +104,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Task>, StoreError>;
     async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
     async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
+
+    /// Counts one hit on `bucket` in the fixed window starting at `window_start` (Unix
+    /// seconds) and returns the hits so far in that window, this one included.
+    async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<u32, StoreError>;
 }
 
 /// Opens the backend named by `url`, without connecting yet.
-pub fn connect(url: &str, settings: PoolSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
+pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url, settings)?))
     } else {
@@ -122,9 +124,11 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-fn email_taken(error: sqlx::Error) -> StoreError {
-    match error.as_database_error() {
-        Some(db) if db.is_unique_violation() => StoreError::EmailTaken,
-        _ => StoreError::Database(error),
+fn email_taken(error: StoreError) -> StoreError {
+    match &error {
+        StoreError::Database(db) if db.as_database_error().is_some_and(|e| e.is_unique_violation()) => {
+            StoreError::EmailTaken
+        }
+        _ => error,
     }
 }

@@ -4,29 +4,36 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use uuid::Uuid;
 
+use super::guard::Guard;
 use super::queries::{self, impl_store};
-use super::{NewUser, PoolSettings, StoreError, UserChange, UserRecord, email_taken, now};
+use super::{NewUser, StoreError, UserChange, UserRecord, email_taken, now};
 use crate::api::{NewTask, Task, TaskChange};
+use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 pub struct PgStore {
     pool: PgPool,
+    guard: Guard,
 }
 
 impl PgStore {
     /// A lazy pool: a Lambda cold start does not wait on the network, and a database
     /// that is down at start-up is retried on the first request.
-    pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, sqlx::Error> {
-        let options = PgConnectOptions::from_str(url)?;
+    pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
+        let options =
+            PgConnectOptions::from_str(url)?.statement_cache_capacity(settings.statement_cache_capacity);
+        // Connections are pinged before use, so one broken by an outage is replaced
+        // instead of failing a request.
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(0)
             .acquire_timeout(settings.acquire_timeout)
-            .idle_timeout(std::time::Duration::from_secs(300))
+            .idle_timeout(settings.idle_timeout)
+            .test_before_acquire(true)
             .connect_lazy_with(options);
-        Ok(Self { pool })
+        Ok(Self { pool, guard: Guard::new(settings) })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -34,4 +41,4 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, sqlx::Postgres, MIGRATOR);
+impl_store!(PgStore, MIGRATOR);

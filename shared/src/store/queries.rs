@@ -1,7 +1,8 @@
 //! The SQL both backends run, and the one `Store` implementation written over it.
 //!
-//! SQLite accepts `$n` placeholders and `RETURNING`, so one text serves both; what
-//! differs between them lives in the migrations and the pool options.
+//! SQLite accepts `$n` placeholders, `RETURNING` and `ON CONFLICT … DO UPDATE`, so one
+//! text serves both; what differs between them lives in the migrations and the pool
+//! options.
 
 pub const PING: &str = "SELECT 1";
 
@@ -57,14 +58,25 @@ pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updat
 
 pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
 
-/// Implements `Store` for a struct with a `pool: sqlx::Pool<$db>` field.
+/// One atomic statement per hit, so instances sharing the database share the count.
+pub const HIT_RATE_LIMIT: &str = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+    ON CONFLICT (bucket) DO UPDATE SET \
+    hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END, \
+    window_start = excluded.window_start \
+    RETURNING hits";
+
+/// Buckets idle for a whole window are dropped when some bucket starts a new one.
+pub const DELETE_OLD_RATE_LIMITS: &str = "DELETE FROM rate_limits WHERE window_start < $1";
+
+/// Implements `Store` for a struct with `pool: sqlx::Pool<_>` and `guard: Guard`
+/// fields. Deletes and creates go through `once`: a retry after a lost reply could
+/// apply them twice (or answer 404 for a delete that happened).
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $migrator:expr) => {
+    ($store:ty, $migrator:expr) => {
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query(queries::PING).execute(&self.pool).await?;
-                Ok(())
+                self.guard.once(sqlx::query(queries::PING).execute(&self.pool)).await.map(|_| ())
             }
 
             async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -72,32 +84,35 @@ macro_rules! impl_store {
             }
 
             async fn insert_user(&self, user: NewUser<'_>) -> Result<UserRecord, StoreError> {
-                sqlx::query_as(queries::INSERT_USER)
+                let query = sqlx::query_as(queries::INSERT_USER)
                     .bind(Uuid::new_v4())
                     .bind(user.email.as_str())
                     .bind(user.name.as_str())
                     .bind(user.password_hash)
-                    .bind(now())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(email_taken)
+                    .bind(now());
+                self.guard.once(query.fetch_one(&self.pool)).await.map_err(email_taken)
             }
 
             async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError> {
-                Ok(sqlx::query_as(queries::USER_BY_EMAIL)
-                    .bind(email.as_str())
-                    .fetch_optional(&self.pool)
-                    .await?)
+                self.guard
+                    .retrying(|| {
+                        sqlx::query_as(queries::USER_BY_EMAIL).bind(email.as_str()).fetch_optional(&self.pool)
+                    })
+                    .await
             }
 
             async fn update_user(&self, id: Uuid, change: UserChange<'_>) -> Result<UserRecord, StoreError> {
-                sqlx::query_as(queries::UPDATE_USER)
-                    .bind(id)
-                    .bind(change.email.map(Email::as_str))
-                    .bind(change.name.map(UserName::as_str))
-                    .bind(change.password_hash)
-                    .bind(now())
-                    .fetch_one(&self.pool)
+                let at = now();
+                self.guard
+                    .retrying(|| {
+                        sqlx::query_as(queries::UPDATE_USER)
+                            .bind(id)
+                            .bind(change.email.map(Email::as_str))
+                            .bind(change.name.map(UserName::as_str))
+                            .bind(change.password_hash)
+                            .bind(at)
+                            .fetch_one(&self.pool)
+                    })
                     .await
                     .map_err(email_taken)
             }
@@ -108,13 +123,8 @@ macro_rules! impl_store {
                 user_id: Uuid,
                 expires_at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                sqlx::query(queries::INSERT_SESSION)
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(expires_at)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                let query = sqlx::query(queries::INSERT_SESSION).bind(id).bind(user_id).bind(expires_at);
+                self.guard.once(query.execute(&self.pool)).await.map(|_| ())
             }
 
             async fn session_user(
@@ -122,37 +132,46 @@ macro_rules! impl_store {
                 session_id: Uuid,
                 user_id: Uuid,
             ) -> Result<Option<UserRecord>, StoreError> {
-                Ok(sqlx::query_as(queries::SESSION_USER)
-                    .bind(session_id)
-                    .bind(user_id)
-                    .bind(now())
-                    .fetch_optional(&self.pool)
-                    .await?)
+                let at = now();
+                self.guard
+                    .retrying(|| {
+                        sqlx::query_as(queries::SESSION_USER)
+                            .bind(session_id)
+                            .bind(user_id)
+                            .bind(at)
+                            .fetch_optional(&self.pool)
+                    })
+                    .await
             }
 
             async fn delete_session(&self, id: Uuid) -> Result<(), StoreError> {
-                sqlx::query(queries::DELETE_SESSION).bind(id).execute(&self.pool).await?;
-                Ok(())
+                self.guard
+                    .retrying(|| sqlx::query(queries::DELETE_SESSION).bind(id).execute(&self.pool))
+                    .await
+                    .map(|_| ())
             }
 
             async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<(), StoreError> {
-                sqlx::query(queries::DELETE_OTHER_SESSIONS)
-                    .bind(user_id)
-                    .bind(keep)
-                    .bind(now())
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                let at = now();
+                self.guard
+                    .retrying(|| {
+                        sqlx::query(queries::DELETE_OTHER_SESSIONS)
+                            .bind(user_id)
+                            .bind(keep)
+                            .bind(at)
+                            .execute(&self.pool)
+                    })
+                    .await
+                    .map(|_| ())
             }
 
             async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<Task, StoreError> {
-                Ok(sqlx::query_as(queries::INSERT_TASK)
+                let query = sqlx::query_as(queries::INSERT_TASK)
                     .bind(user_id)
                     .bind(task.title.as_str())
                     .bind(task.description.as_ref().map(TaskDescription::as_str))
-                    .bind(now())
-                    .fetch_one(&self.pool)
-                    .await?)
+                    .bind(now());
+                self.guard.once(query.fetch_one(&self.pool)).await
             }
 
             async fn list_tasks(
@@ -161,23 +180,35 @@ macro_rules! impl_store {
                 page: PageRequest,
             ) -> Result<(Vec<Task>, u64), StoreError> {
                 let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
-                let tasks = sqlx::query_as(queries::LIST_TASKS)
-                    .bind(user_id)
-                    .bind(i64::from(page.limit()))
-                    .bind(offset)
-                    .fetch_all(&self.pool)
+                let tasks = self
+                    .guard
+                    .retrying(|| {
+                        sqlx::query_as(queries::LIST_TASKS)
+                            .bind(user_id)
+                            .bind(i64::from(page.limit()))
+                            .bind(offset)
+                            .fetch_all(&self.pool)
+                    })
                     .await?;
-                let total: i64 =
-                    sqlx::query_scalar(queries::COUNT_TASKS).bind(user_id).fetch_one(&self.pool).await?;
+                let total: i64 = self
+                    .guard
+                    .retrying(|| sqlx::query_scalar(queries::COUNT_TASKS).bind(user_id).fetch_one(&self.pool))
+                    .await?;
                 Ok((tasks, u64::try_from(total).unwrap_or_default()))
             }
 
             async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError> {
-                Ok(sqlx::query_scalar(queries::TASK_OWNER).bind(id).fetch_optional(&self.pool).await?)
+                self.guard
+                    .retrying(|| sqlx::query_scalar(queries::TASK_OWNER).bind(id).fetch_optional(&self.pool))
+                    .await
             }
 
             async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError> {
-                Ok(sqlx::query_as(queries::TASK).bind(id).bind(user_id).fetch_optional(&self.pool).await?)
+                self.guard
+                    .retrying(|| {
+                        sqlx::query_as(queries::TASK).bind(id).bind(user_id).fetch_optional(&self.pool)
+                    })
+                    .await
             }
 
             async fn update_task(
@@ -187,31 +218,40 @@ macro_rules! impl_store {
                 change: &TaskChange,
             ) -> Result<Option<Task>, StoreError> {
                 let description = change.description.as_ref();
-                Ok(sqlx::query_as(queries::UPDATE_TASK)
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(change.title.as_ref().map(TaskTitle::as_str))
-                    .bind(description.is_some())
-                    .bind(description.and_then(|d| d.as_ref().map(TaskDescription::as_str)))
-                    .bind(change.completed)
-                    .bind(now())
-                    .fetch_optional(&self.pool)
-                    .await?)
+                let at = now();
+                self.guard
+                    .retrying(|| {
+                        sqlx::query_as(queries::UPDATE_TASK)
+                            .bind(id)
+                            .bind(user_id)
+                            .bind(change.title.as_ref().map(TaskTitle::as_str))
+                            .bind(description.is_some())
+                            .bind(description.and_then(|d| d.as_ref().map(TaskDescription::as_str)))
+                            .bind(change.completed)
+                            .bind(at)
+                            .fetch_optional(&self.pool)
+                    })
+                    .await
             }
 
             async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError> {
-                Ok(sqlx::query_as(queries::TOGGLE_TASK)
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(now())
-                    .fetch_optional(&self.pool)
-                    .await?)
+                let query = sqlx::query_as(queries::TOGGLE_TASK).bind(id).bind(user_id).bind(now());
+                self.guard.once(query.fetch_optional(&self.pool)).await
             }
 
             async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError> {
-                let done =
-                    sqlx::query(queries::DELETE_TASK).bind(id).bind(user_id).execute(&self.pool).await?;
-                Ok(done.rows_affected() > 0)
+                let query = sqlx::query(queries::DELETE_TASK).bind(id).bind(user_id);
+                Ok(self.guard.once(query.execute(&self.pool)).await?.rows_affected() > 0)
+            }
+
+            async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<u32, StoreError> {
+                let query = sqlx::query_scalar(queries::HIT_RATE_LIMIT).bind(bucket).bind(window_start);
+                let hits: i64 = self.guard.once(query.fetch_one(&self.pool)).await?;
+                if hits == 1 {
+                    let stale = sqlx::query(queries::DELETE_OLD_RATE_LIMITS).bind(window_start);
+                    self.guard.once(stale.execute(&self.pool)).await?;
+                }
+                Ok(u32::try_from(hits).unwrap_or(u32::MAX))
             }
         }
     };

@@ -7,20 +7,23 @@ use sqlx::sqlite::{
 };
 use uuid::Uuid;
 
+use super::guard::Guard;
 use super::queries::{self, impl_store};
-use super::{NewUser, PoolSettings, StoreError, UserChange, UserRecord, email_taken, now};
+use super::{NewUser, StoreError, UserChange, UserRecord, email_taken, now};
 use crate::api::{NewTask, Task, TaskChange};
+use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    guard: Guard,
 }
 
 impl SqliteStore {
     /// Creates the file and its folder when missing, so a fresh clone just runs.
-    pub fn connect(url: &str, settings: PoolSettings) -> Result<Self, sqlx::Error> {
+    pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -33,8 +36,9 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
+            .idle_timeout(settings.idle_timeout)
             .connect_lazy_with(options);
-        Ok(Self { pool })
+        Ok(Self { pool, guard: Guard::new(settings) })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -42,4 +46,4 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, sqlx::Sqlite, MIGRATOR);
+impl_store!(SqliteStore, MIGRATOR);

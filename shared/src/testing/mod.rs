@@ -22,7 +22,7 @@ use crate::auth::start_session;
 use crate::config::{Config, Runtime};
 use crate::domain::{Email, Password, UserName};
 use crate::state::AppState;
-use crate::store::{self, NewUser, PoolSettings, Store};
+use crate::store::{self, NewUser, Store};
 
 pub use events::{v1_event, v2_event};
 
@@ -105,9 +105,8 @@ impl TestApp {
 
     /// An app whose Postgres cannot be reached at all.
     pub fn unreachable(router: fn(AppState) -> Router) -> Self {
-        let config = test_config("postgres://postgres@127.0.0.1:1/none", &[]);
-        let settings = PoolSettings { max_connections: 2, acquire_timeout: Duration::from_secs(1) };
-        let store = store::connect(&config.database_url, settings).expect("lazy pool");
+        let config = test_config("postgres://postgres@127.0.0.1:1/none", &[("DB_ACQUIRE_TIMEOUT_SECS", "1")]);
+        let store = store::connect(&config.database_url, &config.database).expect("lazy pool");
         let state = AppState::new(config, store);
         Self { router: router(state.clone()), state, backend: Backend::Postgres, _dir: None }
     }
@@ -120,7 +119,7 @@ impl TestApp {
         dir: Option<TempDir>,
     ) -> Self {
         let config = test_config(url, vars);
-        let state = AppState::from_config(config, Runtime::Server).expect("open test database");
+        let state = AppState::from_config(config).expect("open test database");
         state.store.migrate().await.expect("migrate test database");
         Self { router: router(state.clone()), state, backend, _dir: dir }
     }
@@ -132,7 +131,8 @@ impl TestApp {
     /// Sends a request through the in-process router, with the fallbacks and layers
     /// every deployment adds.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let app = crate::http::finish(self.router.clone().fallback(crate::http::not_found));
+        let app =
+            crate::http::finish(self.router.clone().fallback(crate::http::not_found), &self.state.config);
         let response = app.oneshot(request).await.expect("infallible");
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("read body").to_bytes();
@@ -171,7 +171,8 @@ impl TestApp {
     /// response as the runtime would serialize it.
     pub async fn invoke(&self, event: Value) -> Value {
         let payload = serde_json::from_value(event).expect("a valid API Gateway event");
-        let mut adapter = lambda_http::Adapter::from(crate::lambda::service(self.router.clone()));
+        let mut adapter =
+            lambda_http::Adapter::from(crate::lambda::service(self.router.clone(), &self.state.config));
         let response = adapter.call(LambdaEvent::new(payload, Context::default())).await.expect("infallible");
         serde_json::to_value(response).expect("serializable response")
     }
@@ -198,6 +199,9 @@ pub fn test_config(database_url: &str, vars: &[(&str, &str)]) -> Config {
         ("JWT_SECRET".to_owned(), TEST_SECRET.to_owned()),
         ("BCRYPT_COST".to_owned(), "4".to_owned()),
         ("COOKIE_SECURE".to_owned(), "true".to_owned()),
+        // High enough to stay out of the way; the rate-limit tests set their own.
+        ("AUTH_RATE_LIMIT_PER_MINUTE".to_owned(), "10000".to_owned()),
+        ("TASKS_RATE_LIMIT_PER_MINUTE".to_owned(), "10000".to_owned()),
     ]);
     map.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     Config::from_lookup(Runtime::Server, |name| map.get(name).cloned()).expect("valid test config")
