@@ -81,6 +81,11 @@ pub struct DatabaseSettings {
     pub idle_timeout: Duration,
     /// 0 turns prepared-statement caching off, for PgBouncer in transaction mode.
     pub statement_cache_capacity: usize,
+    /// The most one store call may take, waiting for a connection included; a call that
+    /// runs over counts as a connection failure. sqlx keeps retrying a refused
+    /// connection until the acquire timeout, so without this an outage would hold
+    /// requests for the whole acquire timeout before the breaker saw anything.
+    pub call_timeout: Duration,
     pub breaker_threshold: u32,
     pub breaker_cooldown: Duration,
 }
@@ -161,7 +166,8 @@ impl Config {
             acquire_timeout: seconds(&var, "DB_ACQUIRE_TIMEOUT_SECS", if server { 30 } else { 10 })?,
             idle_timeout: seconds(&var, "DB_IDLE_TIMEOUT_SECS", if server { 600 } else { 60 })?,
             statement_cache_capacity: parse(&var, "DB_STATEMENT_CACHE_CAPACITY", 100)?,
-            breaker_threshold: positive(parse(&var, "DB_BREAKER_THRESHOLD", 5)?, "DB_BREAKER_THRESHOLD")?,
+            call_timeout: seconds(&var, "DB_CALL_TIMEOUT_SECS", 3)?,
+            breaker_threshold: positive(parse(&var, "DB_BREAKER_THRESHOLD", 3)?, "DB_BREAKER_THRESHOLD")?,
             breaker_cooldown: seconds(&var, "DB_BREAKER_COOLDOWN_SECS", 5)?,
         };
         let trusted_proxies = match var("TRUSTED_PROXIES") {

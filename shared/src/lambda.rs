@@ -11,13 +11,23 @@ use tower::util::MapRequest;
 
 use crate::config::{Config, Runtime};
 use crate::http::{ClientIp, finish, not_found};
+use crate::secrets;
 use crate::state::AppState;
 use crate::telemetry;
 
-/// Builds the state once per cold start (configuration, a lazy pool), then serves
-/// API Gateway v1/v2 and function URL events. Never migrates: deploys do.
+/// Builds the state once per cold start (secrets given by reference, configuration, a
+/// lazy pool), then serves API Gateway v1/v2 and function URL events. Never migrates:
+/// deploys do.
 pub async fn run(router: fn(AppState) -> Router) -> ExitCode {
-    let config = match Config::from_env(Runtime::Lambda) {
+    let fetched = match secrets::resolve(|name| std::env::var(name).ok()).await {
+        Ok(fetched) => fetched,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let lookup = |name: &str| fetched.get(name).cloned().or_else(|| std::env::var(name).ok());
+    let config = match Config::from_lookup(Runtime::Lambda, lookup) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("{e}");

@@ -101,11 +101,11 @@ store_tests! {
             assert!(details[field].as_str().is_some_and(|m| !m.is_empty()), "{field}");
         }
         for (body, field) in [
-            (json!({"email": format!("{}@example.com", "a".repeat(250)), "name": "A", "password": "password123"}), "email"),
-            (json!({"email": "a@example.com", "name": "n".repeat(101), "password": "password123"}), "name"),
+            (json!({"email": format!("{}@example.com", "a".repeat(250)), "name": "A", "password": "correct horse"}), "email"),
+            (json!({"email": "a@example.com", "name": "n".repeat(101), "password": "correct horse"}), "name"),
             (json!({"email": "a@example.com", "name": "A", "password": "p".repeat(73)}), "password"),
             (json!({"email": "a@example.com", "name": "A", "password": "1234567"}), "password"),
-            (json!({"name": "A", "password": "password123"}), "email"),
+            (json!({"name": "A", "password": "correct horse"}), "email"),
         ] {
             let res = app.call(Method::POST, "/api/auth/signup", Some(body), None).await;
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -263,7 +263,7 @@ store_tests! {
             assert_eq!(res.body["success"], false);
         }
 
-        let huge = json!({"email": "a@example.com", "name": "x".repeat(70_000), "password": "password123"});
+        let huge = json!({"email": "a@example.com", "name": "x".repeat(70_000), "password": "correct horse"});
         let res = app.call(Method::POST, "/api/auth/signup", Some(huge), None).await;
         assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(res.body["success"], false);

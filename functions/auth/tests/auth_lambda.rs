@@ -35,7 +35,7 @@ store_tests! {
 
     async fn rest_api_v1_signin_with_stage_sets_the_cookie_in_multi_value_headers(app) {
         app.user("ann@example.com").await;
-        let body = json!({"email": "ann@example.com", "password": "password123"}).to_string();
+        let body = json!({"email": "ann@example.com", "password": "correct horse"}).to_string();
         let event = v1_event("POST", "/api/auth/signin", &[("Content-Type", "application/json")], Some(&body));
         let response = app.invoke(event).await;
         assert_eq!(response["statusCode"], 200, "{response}");

@@ -1,5 +1,7 @@
 //! `server`: serve (default), `server migrate`, or `server healthcheck`.
 
+mod healthcheck;
+
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -21,9 +23,10 @@ async fn main() -> ExitCode {
     let result = match command.as_deref() {
         None | Some("serve") => serve(config).await,
         Some("migrate") => migrate(config).await,
-        Some(other) => {
-            Err(format!("unknown command {other:?}; use `server`, `server serve` or `server migrate`"))
-        }
+        Some("healthcheck") => healthcheck::run(&config).await,
+        Some(other) => Err(format!(
+            "unknown command {other:?}; use `server`, `server serve`, `server migrate` or `server healthcheck`"
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

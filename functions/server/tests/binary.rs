@@ -1,64 +1,12 @@
 //! The `server` binary as an operator runs it: configuration errors, `migrate`, serving
 //! and graceful shutdown.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SECRET: &str = "binary-test-secret-binary-test-secret";
-
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("taskapp-bin-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        Self(dir)
-    }
-
-    fn server(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-        command
-            .current_dir(&self.0)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("JWT_SECRET", SECRET)
-            .env("BCRYPT_COST", "4")
-            .env("RUST_LOG", "warn");
-        command
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
-fn get(port: u16, path: &str) -> Option<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    Some(response)
-}
-
-fn wait_for_health(port: u16, child: &mut Child) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        if let Some(response) = get(port, "/health") {
-            return response;
-        }
-        assert!(child.try_wait().expect("status").is_none(), "server exited early");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("server did not answer /health");
-}
+use common::{Scratch, request};
 
 #[test]
 fn a_bad_variable_stops_start_up_with_one_line_naming_it() {
@@ -94,19 +42,25 @@ fn an_unknown_command_fails_clearly() {
 #[test]
 fn serves_then_shuts_down_gracefully_on_sigterm() {
     let scratch = Scratch::new();
-    let port = free_port();
+    let port = common::free_port();
     let mut child = scratch
         .server()
         .env_remove("JWT_SECRET")
-        .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    let health = wait_for_health(port, &mut child);
-    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.contains("\"database\":\"connected\""));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let health = loop {
+        if let Some(res) = request(port, "GET", "/health", None, None) {
+            break res;
+        }
+        assert!(Instant::now() < deadline && child.try_wait().expect("status").is_none(), "no answer");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["database"], "connected");
 
     let secret = scratch.0.join("data/jwt_secret");
     assert!(secret.is_file(), "a generated secret is kept in the data folder");

@@ -1,8 +1,18 @@
 use std::fmt;
+use std::sync::LazyLock;
 
 const MIN_BYTES: usize = 8;
 /// bcrypt reads only 72 bytes; a longer password is refused rather than silently cut.
 const MAX_BYTES: usize = 72;
+
+/// The 2,000 most common passwords of 8 bytes or more, lower-cased and sorted; taken
+/// from the frequency lists of zxcvbn (MIT).
+static COMMON: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| include_str!("common_passwords.txt").lines().collect());
+
+fn is_common(password: &str) -> bool {
+    COMMON.binary_search(&password.to_lowercase().as_str()).is_ok()
+}
 
 /// A password of acceptable length. Its `Debug` never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -18,6 +28,9 @@ impl Password {
         }
         if raw.len() > MAX_BYTES {
             return Err(format!("Password must be at most {MAX_BYTES} bytes."));
+        }
+        if is_common(raw) {
+            return Err("This password is too common. Choose one that is harder to guess.".into());
         }
         Ok(Self(raw.to_owned()))
     }
@@ -41,12 +54,26 @@ mod tests {
     fn enforces_byte_bounds() {
         assert!(Password::parse("").is_err());
         assert!(Password::parse("1234567").is_err());
-        assert!(Password::parse("12345678").is_ok());
+        assert!(Password::parse("1x2y3z4w").is_ok());
         assert!(Password::parse(&"x".repeat(72)).is_ok());
         assert!(Password::parse(&"x".repeat(73)).unwrap_err().contains("72"));
         // 24 three-byte characters are 72 bytes; one more is over.
         assert!(Password::parse(&"€".repeat(24)).is_ok());
         assert!(Password::parse(&"€".repeat(25)).is_err());
+    }
+
+    #[test]
+    fn rejects_common_passwords_in_any_case() {
+        for common in ["password", "12345678", "Password1", "QWERTYUIOP", "iloveyou"] {
+            assert!(Password::parse(common).unwrap_err().contains("too common"), "{common}");
+        }
+        assert!(Password::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn the_list_is_sorted_and_large_enough() {
+        assert!(super::COMMON.len() >= 1000);
+        assert!(super::COMMON.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

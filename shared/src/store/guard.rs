@@ -12,6 +12,7 @@ use crate::config::DatabaseSettings;
 pub struct Guard {
     breaker: Breaker,
     backoff: ExponentialBuilder,
+    call_timeout: Duration,
 }
 
 impl Guard {
@@ -23,6 +24,7 @@ impl Guard {
                 .with_max_delay(Duration::from_millis(800))
                 .with_max_times(3)
                 .with_jitter(),
+            call_timeout: settings.call_timeout,
         }
     }
 
@@ -46,10 +48,18 @@ impl Guard {
     where
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
+        self.once_within(self.call_timeout, fut).await
+    }
+
+    /// Like `once`, with its own bound (health checks answer sooner than requests).
+    pub async fn once_within<T, Fut>(&self, limit: Duration, fut: Fut) -> Result<T, StoreError>
+    where
+        Fut: Future<Output = Result<T, sqlx::Error>>,
+    {
         if self.breaker.permit() == Permit::Refused {
             return Err(StoreError::Unavailable);
         }
-        let result = fut.await;
+        let result = tokio::time::timeout(limit, fut).await.unwrap_or(Err(sqlx::Error::PoolTimedOut));
         self.breaker.record(matches!(&result, Err(e) if is_connection_failure(e)));
         result.map_err(StoreError::from)
     }

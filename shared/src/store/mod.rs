@@ -71,7 +71,7 @@ pub struct UserChange<'a> {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// `SELECT 1`, for health checks.
+    /// `SELECT 1` within 2 s, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError>;
 

@@ -5,6 +5,8 @@
 //! options.
 
 pub const PING: &str = "SELECT 1";
+/// How long `SELECT 1` may take before the database counts as down.
+pub const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub const INSERT_USER: &str = "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) \
     VALUES ($1, $2, $3, $4, $5, $5) \
@@ -76,7 +78,8 @@ macro_rules! impl_store {
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             async fn ping(&self) -> Result<(), StoreError> {
-                self.guard.once(sqlx::query(queries::PING).execute(&self.pool)).await.map(|_| ())
+                let query = sqlx::query(queries::PING).execute(&self.pool);
+                self.guard.once_within(queries::PING_TIMEOUT, query).await.map(|_| ())
             }
 
             async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {

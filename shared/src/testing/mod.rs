@@ -6,7 +6,6 @@ mod events;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -26,6 +25,8 @@ use crate::store::{self, NewUser, Store};
 
 pub use events::{v1_event, v2_event};
 
+/// The password of every user made by `TestApp::user`.
+pub const TEST_PASSWORD: &str = "correct horse";
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret!";
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -182,7 +183,7 @@ impl TestApp {
         let email = Email::parse(email).expect("valid email");
         let name = UserName::parse("Test User").expect("valid name");
         let hash =
-            self.state.passwords.hash(&Password::parse("password123").expect("valid")).await.expect("hash");
+            self.state.passwords.hash(&Password::parse(TEST_PASSWORD).expect("valid")).await.expect("hash");
         let record = self
             .store()
             .insert_user(NewUser { email: &email, name: &name, password_hash: &hash })
@@ -207,7 +208,9 @@ pub fn test_config(database_url: &str, vars: &[(&str, &str)]) -> Config {
     Config::from_lookup(Runtime::Server, |name| map.get(name).cloned()).expect("valid test config")
 }
 
-async fn fresh_postgres_database() -> Option<String> {
+/// A new, empty database on the test Postgres, or `None` (skip) when it is not
+/// reachable and `CI` is not `true`.
+pub async fn fresh_postgres_database() -> Option<String> {
     let admin_url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_owned());
     let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
         Ok(conn) => conn,

@@ -1,0 +1,148 @@
+//! Runs the `server` binary as a process and talks plain HTTP/1.1 to it, the way an
+//! operator's load balancer would.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const SECRET: &str = "binary-test-secret-binary-test-secret";
+
+/// A temporary working folder, removed on drop.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    pub fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("taskapp-bin-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        Self(dir)
+    }
+
+    /// The server binary with a clean environment and test-friendly settings.
+    pub fn server(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command
+            .current_dir(&self.0)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("JWT_SECRET", SECRET)
+            .env("BCRYPT_COST", "4")
+            .env("HOST", "127.0.0.1")
+            .env("RUST_LOG", "warn");
+        command
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// A running server, killed on drop.
+pub struct Server {
+    pub port: u16,
+    pub child: Child,
+}
+
+impl Server {
+    pub fn start(scratch: &Scratch, vars: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let mut command = scratch.server();
+        command.env("PORT", port.to_string()).stdout(Stdio::null()).stderr(Stdio::null());
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("spawn server");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(res) = request(port, "GET", "/health", None, None)
+                && res.status == 200
+            {
+                break;
+            }
+            assert!(child.try_wait().expect("status").is_none(), "server exited during start-up");
+            assert!(Instant::now() < deadline, "server did not become healthy");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { port, child }
+    }
+
+    pub fn call(&self, method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Response {
+        request(self.port, method, path, body, token).expect("server answered")
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("status").is_none()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// One request on a fresh connection; `None` when nothing answered.
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Option<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    let body = body.unwrap_or_default();
+    if !body.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body.as_bytes()).ok()?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).ok()?;
+    let (head, body) = raw.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some(Response { status, head: head.to_owned(), body: body.to_owned() })
+}
+
+/// Signs a user up and returns the token.
+pub fn signup(server: &Server, email: &str) -> String {
+    let body =
+        serde_json::json!({"email": email, "name": "Load Tester", "password": "correct horse"}).to_string();
+    let res = server.call("POST", "/api/auth/signup", Some(&body), None);
+    assert_eq!(res.status, 201, "{}", res.body);
+    res.json()["data"]["token"].as_str().expect("token").to_owned()
+}
