@@ -70,6 +70,9 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     pub database: DatabaseSettings,
     pub request_timeout: Duration,
+    /// How long a verified session may be reused without asking the database; also the
+    /// longest a token revoked through another instance keeps working. Zero turns it off.
+    pub session_cache_ttl: Duration,
     pub log_format: LogFormat,
 }
 
@@ -208,6 +211,7 @@ impl Config {
             trusted_proxies,
             database,
             request_timeout: seconds(&var, "REQUEST_TIMEOUT_SECS", 25)?,
+            session_cache_ttl: Duration::from_secs(parse(&var, "SESSION_CACHE_SECS", 5)?),
             log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
         })
     }

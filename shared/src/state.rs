@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::auth::{PasswordHasher, TokenKeys};
+use crate::auth::{PasswordHasher, SessionCache, TokenKeys};
 use crate::config::Config;
 use crate::store::{self, Store};
 
@@ -11,6 +11,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub tokens: Arc<TokenKeys>,
     pub passwords: PasswordHasher,
+    pub sessions: Arc<SessionCache>,
 }
 
 impl AppState {
@@ -24,6 +25,7 @@ impl AppState {
         Self {
             tokens: Arc::new(TokenKeys::new(&config.jwt_secret.bytes)),
             passwords: PasswordHasher::new(config.bcrypt_cost),
+            sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
             config: Arc::new(config),
             store,
         }

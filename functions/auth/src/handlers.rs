@@ -37,6 +37,7 @@ pub async fn signin(
 
 pub async fn signout(State(state): State<AppState>, current: CurrentUser) -> Result<Response, ApiError> {
     state.store.delete_session(current.session_id).await?;
+    state.sessions.forget(current.session_id);
     let cookie = clear_session_cookie(state.config.cookie_secure);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
@@ -75,6 +76,7 @@ pub async fn update_profile(
     if password_hash.is_some() {
         state.store.delete_other_sessions(user.id, current.session_id).await?;
     }
+    state.sessions.forget_user(user.id);
     Ok(ok(UserEnvelope { user: user.into() }))
 }
 

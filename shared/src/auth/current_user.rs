@@ -26,8 +26,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         if from_cookie && !parts.method.is_safe() && !origin_allowed(parts, &state.config.allowed_origins) {
             return Err(ApiError::Forbidden("This request came from an origin that is not allowed."));
         }
+        if let Some(user) = state.sessions.get(claims.jti, claims.user_id) {
+            return Ok(Self { user, session_id: claims.jti });
+        }
         let user =
             state.store.session_user(claims.jti, claims.user_id).await?.ok_or(ApiError::Unauthorized)?;
+        state.sessions.put(claims.jti, &user);
         Ok(Self { user, session_id: claims.jti })
     }
 }

@@ -5,10 +5,12 @@ mod cookie;
 mod current_user;
 mod passwords;
 mod session;
+mod session_cache;
 mod tokens;
 
 pub use cookie::{SESSION_COOKIE, clear_session_cookie, session_cookie};
 pub use current_user::{CurrentUser, request_token};
 pub use passwords::PasswordHasher;
 pub use session::start_session;
+pub use session_cache::SessionCache;
 pub use tokens::{Claims, IssuedToken, TOKEN_LIFETIME, TokenKeys};

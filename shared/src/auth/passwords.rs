@@ -1,31 +1,39 @@
 use std::sync::Arc;
 
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::domain::Password;
 use crate::error::ApiError;
 
-/// bcrypt at the configured cost, always on the blocking pool so a signin storm never
-/// stalls the async workers.
+/// bcrypt at the configured cost, on the blocking pool and never on more cores than
+/// all but one: a signin storm then queues behind itself while every other request
+/// keeps a core.
 #[derive(Clone)]
 pub struct PasswordHasher {
     cost: u32,
     /// Verified against when the email is unknown, so both failures take as long.
     dummy_hash: Arc<OnceCell<String>>,
+    cores: Arc<Semaphore>,
 }
 
 impl PasswordHasher {
     pub fn new(cost: u32) -> Self {
-        Self { cost, dummy_hash: Arc::new(OnceCell::new()) }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        Self { cost, dummy_hash: Arc::new(OnceCell::new()), cores: Arc::new(Semaphore::new(cores)) }
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, ApiError> {
         let password = password.expose().to_owned();
         let cost = self.cost;
-        tokio::task::spawn_blocking(move || bcrypt::hash(password, cost))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::internal)
+        self.on_a_core(move || bcrypt::hash(password, cost)).await?.map_err(ApiError::internal)
+    }
+
+    async fn on_a_core<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self.cores.acquire().await.map_err(ApiError::internal)?;
+        tokio::task::spawn_blocking(work).await.map_err(ApiError::internal)
     }
 
     /// Checks `candidate` against `hash`, or against a dummy hash when there is none.
@@ -35,10 +43,7 @@ impl PasswordHasher {
             None => (self.dummy_hash().await?.clone(), false),
         };
         let candidate = candidate.to_owned();
-        let matches = tokio::task::spawn_blocking(move || bcrypt::verify(candidate, &hash))
-            .await
-            .map_err(ApiError::internal)?
-            .unwrap_or(false);
+        let matches = self.on_a_core(move || bcrypt::verify(candidate, &hash)).await?.unwrap_or(false);
         Ok(matches && real)
     }
 
@@ -46,9 +51,8 @@ impl PasswordHasher {
         let cost = self.cost;
         self.dummy_hash
             .get_or_try_init(|| async move {
-                tokio::task::spawn_blocking(move || bcrypt::hash("dummy password for timing", cost))
-                    .await
-                    .map_err(ApiError::internal)?
+                self.on_a_core(move || bcrypt::hash("dummy password for timing", cost))
+                    .await?
                     .map_err(ApiError::internal)
             })
             .await

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-const MAX_LEN: usize = 254;
+pub const MAX_LEN: usize = 254;
 
 /// A syntactically valid address, lower-cased so that uniqueness ignores case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -9,11 +9,11 @@ mod user_name;
 
 use std::collections::BTreeMap;
 
-pub use email::Email;
-pub use page::PageRequest;
-pub use password::Password;
-pub use task::{TaskDescription, TaskTitle};
-pub use user_name::UserName;
+pub use email::{Email, MAX_LEN as EMAIL_MAX_CHARS};
+pub use page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
+pub use password::{MAX_BYTES as PASSWORD_MAX_BYTES, MIN_BYTES as PASSWORD_MIN_BYTES, Password};
+pub use task::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, TaskDescription, TaskTitle};
+pub use user_name::{MAX_CHARS as NAME_MAX_CHARS, UserName};
 
 /// Human messages keyed by the request field they concern.
 pub type FieldErrors = BTreeMap<String, String>;

@@ -1,9 +1,9 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-const MIN_BYTES: usize = 8;
+pub const MIN_BYTES: usize = 8;
 /// bcrypt reads only 72 bytes; a longer password is refused rather than silently cut.
-const MAX_BYTES: usize = 72;
+pub const MAX_BYTES: usize = 72;
 
 /// The 2,000 most common passwords of 8 bytes or more, lower-cased and sorted; taken
 /// from the frequency lists of zxcvbn (MIT).

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
-const TITLE_MAX_CHARS: usize = 200;
-const DESCRIPTION_MAX_CHARS: usize = 1000;
+pub const TITLE_MAX_CHARS: usize = 200;
+pub const DESCRIPTION_MAX_CHARS: usize = 1000;
 
 /// A task title of 1–200 characters, stored trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-const MAX_CHARS: usize = 100;
+pub const MAX_CHARS: usize = 100;
 
 /// A display name of 1–100 characters, stored trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

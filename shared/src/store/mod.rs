@@ -56,6 +56,14 @@ impl From<UserRecord> for User {
     }
 }
 
+/// A row of a task page, with the owner's task count alongside.
+#[derive(sqlx::FromRow)]
+struct PagedTask {
+    #[sqlx(flatten)]
+    task: Task,
+    total: i64,
+}
+
 pub struct NewUser<'a> {
     pub email: &'a Email,
     pub name: &'a UserName,

@@ -36,7 +36,10 @@ pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, title, description, c
     VALUES ($1, $2, $3, FALSE, $4, $4) \
     RETURNING id, user_id, title, description, completed, created_at, updated_at";
 
-pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+/// The page and the user's total in one round trip: the window count is taken before
+/// `LIMIT`. A page past the end has no rows to carry it, so `COUNT_TASKS` follows then.
+pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, \
+    COUNT(*) OVER () AS total \
     FROM tasks WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3";
 
 pub const COUNT_TASKS: &str = "SELECT COUNT(*) FROM tasks WHERE user_id = $1";
@@ -183,7 +186,7 @@ macro_rules! impl_store {
                 page: PageRequest,
             ) -> Result<(Vec<Task>, u64), StoreError> {
                 let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
-                let tasks = self
+                let rows: Vec<PagedTask> = self
                     .guard
                     .retrying(|| {
                         sqlx::query_as(queries::LIST_TASKS)
@@ -193,10 +196,18 @@ macro_rules! impl_store {
                             .fetch_all(&self.pool)
                     })
                     .await?;
-                let total: i64 = self
-                    .guard
-                    .retrying(|| sqlx::query_scalar(queries::COUNT_TASKS).bind(user_id).fetch_one(&self.pool))
-                    .await?;
+                let total: i64 = match rows.first() {
+                    Some(row) => row.total,
+                    None if offset == 0 => 0,
+                    None => {
+                        self.guard
+                            .retrying(|| {
+                                sqlx::query_scalar(queries::COUNT_TASKS).bind(user_id).fetch_one(&self.pool)
+                            })
+                            .await?
+                    }
+                };
+                let tasks = rows.into_iter().map(|row| row.task).collect();
                 Ok((tasks, u64::try_from(total).unwrap_or_default()))
             }
 

@@ -1,0 +1,156 @@
+//! `bench [--quick] [--server PATH] [--record]`: seeds each store, drives the `server`
+//! binary with 64 connections per endpoint, runs the pgbench ceiling on Postgres, and
+//! prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown report.
+
+mod http;
+mod load;
+mod pgbench;
+mod report;
+mod seed;
+mod server;
+
+use std::time::{Duration, Instant};
+
+use shared::AppState;
+use shared::config::{Config, Runtime};
+use sqlx::Connection;
+
+use load::{Op, Stats};
+
+const CONNECTIONS: usize = 64;
+const BENCH_DATABASE: &str = "taskapp_bench";
+
+pub struct Plan {
+    pub users: usize,
+    pub tasks_per_user: usize,
+    pub duration: Duration,
+    pub server: String,
+    pub quick: bool,
+}
+
+pub struct StoreResult {
+    pub store: &'static str,
+    pub seed_time: Duration,
+    pub startup: Duration,
+    pub endpoints: Vec<(Op, Stats)>,
+    pub signin_single: Stats,
+    pub bcrypt_verify: Duration,
+    pub list_alone_32: Stats,
+    pub list_during_storm_32: Stats,
+    pub peak_rss_mib: f64,
+    /// pgbench transactions per second for GET list and POST create (Postgres only).
+    pub ceiling: Option<(f64, f64)>,
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let record = args.iter().any(|a| a == "--record");
+    let server = args
+        .iter()
+        .position(|a| a == "--server")
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| "target/release/server".into());
+    let plan = if quick {
+        Plan { users: 10, tasks_per_user: 25, duration: Duration::from_secs(1), server, quick }
+    } else {
+        Plan { users: 1000, tasks_per_user: 25, duration: Duration::from_secs(10), server, quick }
+    };
+
+    let admin = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let postgres_url = fresh_postgres(&admin).await;
+    let sqlite_dir = std::env::temp_dir().join(format!("taskapp-bench-{}", uuid::Uuid::new_v4().simple()));
+    let sqlite_url = format!("sqlite://{}/bench.db", sqlite_dir.display());
+
+    let results =
+        vec![measure(&plan, "Postgres", &postgres_url).await, measure(&plan, "SQLite", &sqlite_url).await];
+    let _ = std::fs::remove_dir_all(&sqlite_dir);
+
+    let text = report::markdown(&plan, &results);
+    println!("{text}");
+    if record {
+        report::append("bench/RESULTS.md", &text);
+    }
+}
+
+async fn fresh_postgres(admin: &str) -> String {
+    let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect to Postgres");
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"),
+        format!("CREATE DATABASE {BENCH_DATABASE}"),
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut conn)
+            .await
+            .expect("recreate bench database");
+    }
+    let (base, _) = admin.rsplit_once('/').expect("URL with a database");
+    format!("{base}/{BENCH_DATABASE}")
+}
+
+async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
+    eprintln!("== {store}: seeding {} users x {} tasks", plan.users, plan.tasks_per_user);
+    let config = Config::from_lookup(Runtime::Server, |name| match name {
+        "DATABASE_URL" => Some(url.to_owned()),
+        "JWT_SECRET" => Some(server::JWT_SECRET.to_owned()),
+        _ => None,
+    })
+    .expect("bench config");
+    let state = AppState::from_config(config).expect("open store");
+    state.store.migrate().await.expect("migrate");
+    let seeding = Instant::now();
+    let fixture = seed::seed(&state, plan.users, plan.tasks_per_user).await;
+    let seed_time = seeding.elapsed();
+
+    let ceiling = if store == "Postgres" {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect bench database");
+        pgbench::prepare(&pool, &fixture, &state).await;
+        eprintln!("== {store}: pgbench ceiling");
+        let list = pgbench::run(url, "bench/pgbench/list.sql", plan.users, CONNECTIONS, plan.duration);
+        let create = pgbench::run(url, "bench/pgbench/create.sql", plan.users, CONNECTIONS, plan.duration);
+        Some((list, create))
+    } else {
+        None
+    };
+
+    let server = server::Server::start(&plan.server, url).await;
+    let mut endpoints = Vec::new();
+    for op in [Op::List, Op::GetOne, Op::Create, Op::Update, Op::Toggle, Op::Delete, Op::Signin] {
+        eprintln!("== {store}: {}", op.label());
+        endpoints.push((op, load::run(server.port, fixture.clone(), op, CONNECTIONS, plan.duration).await));
+    }
+    let signin_single = load::run(server.port, fixture.clone(), Op::Signin, 1, plan.duration).await;
+    let list_alone_32 = load::run(server.port, fixture.clone(), Op::List, 32, plan.duration).await;
+    let storm = tokio::spawn(load::run(server.port, fixture.clone(), Op::Signin, 32, plan.duration));
+    let list_during_storm_32 = load::run(server.port, fixture.clone(), Op::List, 32, plan.duration).await;
+    let _ = storm.await;
+
+    StoreResult {
+        store,
+        seed_time,
+        startup: server.startup,
+        endpoints,
+        signin_single,
+        bcrypt_verify: bcrypt_verify_time().await,
+        list_alone_32,
+        list_during_storm_32,
+        peak_rss_mib: server.peak_rss_mib(),
+        ceiling,
+    }
+}
+
+/// The median of five bcrypt-12 verifications, the floor under a signin.
+async fn bcrypt_verify_time() -> Duration {
+    let hash = bcrypt::hash(seed::PASSWORD, 12).expect("hash");
+    let mut times: Vec<Duration> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            let _ = bcrypt::verify(seed::PASSWORD, &hash);
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[2]
+}

@@ -1,0 +1,105 @@
+use std::fmt::Write;
+use std::time::Duration;
+
+use crate::load::Op;
+use crate::{Plan, StoreResult};
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name").map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    format!("{cores} cores, {cpu}")
+}
+
+fn commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+pub fn markdown(plan: &Plan, results: &[StoreResult]) -> String {
+    let mut out = String::new();
+    let mode = if plan.quick { "quick" } else { "full" };
+    let _ = writeln!(
+        out,
+        "## {} — {mode} run, commit {}\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        commit()
+    );
+    let _ = writeln!(out, "- Machine: {}", machine());
+    let _ = writeln!(
+        out,
+        "- Command: `scripts/bench.sh{}` ({} users × {} tasks, {} connections, {} s per endpoint, server `{}`)\n",
+        if plan.quick { " --quick" } else { "" },
+        plan.users,
+        plan.tasks_per_user,
+        crate::CONNECTIONS,
+        plan.duration.as_secs(),
+        plan.server
+    );
+    for r in results {
+        let _ = writeln!(out, "### {}\n", r.store);
+        let _ = writeln!(out, "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        for (op, s) in &r.endpoints {
+            let _ = writeln!(
+                out,
+                "| {} | {:.0} | {} | {} | {} | {} |",
+                op.label(),
+                s.rps,
+                ms(s.p50),
+                ms(s.p95),
+                ms(s.p99),
+                s.errors
+            );
+        }
+        let _ = writeln!(out);
+        if let Some((list, create)) = r.ceiling {
+            let rps = |op: Op| r.endpoints.iter().find(|(o, _)| *o == op).map_or(0.0, |(_, s)| s.rps);
+            let _ = writeln!(
+                out,
+                "- pgbench ceiling (same SQL, `-M prepared`, 64 clients): GET list {list:.0} tps → server/ceiling **{:.2}**; POST create {create:.0} tps → **{:.2}**",
+                rps(Op::List) / list.max(1.0),
+                rps(Op::Create) / create.max(1.0)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "- Signin alone (1 connection): p50 {} ms against one bcrypt-12 verify of {} ms: overhead {} ms",
+            ms(r.signin_single.p50),
+            ms(r.bcrypt_verify),
+            ms(r.signin_single.p50.saturating_sub(r.bcrypt_verify))
+        );
+        let _ = writeln!(
+            out,
+            "- GET list at 32 connections: p95 {} ms alone, {} ms during a 32-connection signin storm",
+            ms(r.list_alone_32.p95),
+            ms(r.list_during_storm_32.p95)
+        );
+        let _ = writeln!(out, "- Peak RSS of the server: {:.1} MiB", r.peak_rss_mib);
+        let _ = writeln!(out, "- Start-up to the first 200 on /health: {} ms", ms(r.startup));
+        let _ = writeln!(out, "- Seeding through the store: {:.1} s\n", r.seed_time.as_secs_f64());
+    }
+    out
+}
+
+/// Appends under the heading, newest first, so earlier runs stay for comparison.
+pub fn append(path: &str, section: &str) {
+    let existing = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmark results\n\n".into());
+    let (head, rest) = existing.split_once("\n## ").map_or((existing.as_str(), ""), |(h, r)| (h, r));
+    let rest = if rest.is_empty() { String::new() } else { format!("## {rest}") };
+    let _ = std::fs::write(path, format!("{}\n{section}\n{rest}", head.trim_end()));
+}

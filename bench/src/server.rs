@@ -1,0 +1,63 @@
+//! The release `server` binary under test, started as an operator would start it.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::http::Connection;
+
+pub const JWT_SECRET: &str = "benchmark-secret-benchmark-secret-benchmark";
+
+pub struct Server {
+    pub port: u16,
+    pub startup: Duration,
+    child: Child,
+}
+
+impl Server {
+    pub async fn start(binary: &str, database_url: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let started = Instant::now();
+        let child = Command::new(binary)
+            .env("DATABASE_URL", database_url)
+            .env("JWT_SECRET", JWT_SECRET)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .env("STATIC_DIR", "/nonexistent")
+            .env("RUST_LOG", "warn")
+            .env("AUTH_RATE_LIMIT_PER_MINUTE", "100000000")
+            .env("TASKS_RATE_LIMIT_PER_MINUTE", "100000000")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the server binary");
+        loop {
+            if let Ok(mut connection) = Connection::open(port).await
+                && connection.send("GET", "/health", None, None).await.is_ok_and(|r| r.status == 200)
+            {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "server did not become healthy");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        Self { port, startup: started.elapsed(), child }
+    }
+
+    /// Peak resident memory so far (`VmHWM`), in MiB.
+    pub fn peak_rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,208 @@
+//! OpenAPI pieces the handlers' `#[utoipa::path]` attributes use: field schemas whose
+//! constraints come from the very constants the domain types check, and the error
+//! responses, each in the standard `Failure` format.
+
+use utoipa::IntoResponses;
+use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, SchemaType, Type};
+
+use crate::api::Failure;
+use crate::domain::{
+    DESCRIPTION_MAX_CHARS, EMAIL_MAX_CHARS, MAX_LIMIT, NAME_MAX_CHARS, PASSWORD_MAX_BYTES,
+    PASSWORD_MIN_BYTES, TITLE_MAX_CHARS,
+};
+
+/// The security scheme names the protected operations refer to.
+pub const BEARER: &str = "bearer";
+pub const COOKIE: &str = "cookie";
+
+/// Exactly the characters Rust's `str::trim` removes (Unicode `White_Space`), spelled
+/// out because `\s` means something slightly different in every regex dialect.
+const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// Text of 1 to `max` characters once surrounding whitespace is trimmed. `maxLength`
+/// would count the whitespace the server trims, so the pattern carries the limit.
+fn trimmed(max: usize, what: &str) -> ObjectBuilder {
+    let pattern = format!("^[{SPACE}]*[^{SPACE}](?:[\\s\\S]{{0,{}}}[^{SPACE}])?[{SPACE}]*$", max - 2);
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .pattern(Some(pattern))
+        .description(Some(format!("{what}: 1–{max} characters after trimming surrounding whitespace.")))
+}
+
+fn nullable(schema: ObjectBuilder) -> Object {
+    schema.schema_type(SchemaType::from_iter([Type::String, Type::Null])).build()
+}
+
+pub fn email() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(EMAIL_MAX_CHARS))
+        .description(Some(format!(
+            "At most {EMAIL_MAX_CHARS} characters; stored lower-cased, unique regardless of case."
+        )))
+        .build()
+}
+
+pub fn new_email() -> Object {
+    nullable(ObjectBuilder::from(email()).description(Some(format!(
+        "A new address, at most {EMAIL_MAX_CHARS} characters; needs `current_password`."
+    ))))
+}
+
+pub fn user_name() -> Object {
+    trimmed(NAME_MAX_CHARS, "Display name").build()
+}
+
+pub fn new_user_name() -> Object {
+    nullable(trimmed(NAME_MAX_CHARS, "New display name"))
+}
+
+/// JSON Schema counts characters, the rule counts UTF-8 bytes (bcrypt reads 72), so
+/// the character bounds are only what every accepted password satisfies.
+fn password_builder() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+        .min_length(Some(PASSWORD_MIN_BYTES.div_ceil(4)))
+        .max_length(Some(PASSWORD_MAX_BYTES))
+        .description(Some(format!(
+            "{PASSWORD_MIN_BYTES}–{PASSWORD_MAX_BYTES} bytes of UTF-8, and not one of the 2,000 \
+             commonest passwords. Longer passwords are refused, never truncated."
+        )))
+}
+
+pub fn password() -> Object {
+    password_builder().build()
+}
+
+pub fn new_password() -> Object {
+    nullable(password_builder().description(Some(format!(
+        "A new password of {PASSWORD_MIN_BYTES}–{PASSWORD_MAX_BYTES} bytes, not a common one; \
+         needs `current_password` and signs out every other session."
+    ))))
+}
+
+/// Sign-in and the current password are not length-checked: a wrong one is just wrong.
+pub fn given_password() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+        .min_length(Some(1))
+        .build()
+}
+
+pub fn current_password() -> Object {
+    nullable(
+        ObjectBuilder::from(given_password())
+            .description(Some("The account's password; required to change the email or the password.")),
+    )
+}
+
+pub fn task_title() -> Object {
+    trimmed(TITLE_MAX_CHARS, "Title").build()
+}
+
+pub fn new_task_title() -> Object {
+    nullable(trimmed(TITLE_MAX_CHARS, "New title; `null` or absent keeps it"))
+}
+
+pub fn task_description() -> Object {
+    nullable(
+        ObjectBuilder::new()
+            .max_length(Some(DESCRIPTION_MAX_CHARS))
+            .description(Some(format!("At most {DESCRIPTION_MAX_CHARS} characters, kept as typed."))),
+    )
+}
+
+pub fn page() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(u32::MAX))
+        .default(Some(1.into()))
+        .description(Some("Which page, from 1; a page past the end is empty."))
+        .build()
+}
+
+pub fn limit() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(MAX_LIMIT))
+        .default(Some(crate::domain::DEFAULT_LIMIT.into()))
+        .description(Some("Tasks per page."))
+        .build()
+}
+
+/// 400 `EMAIL_EXISTS`.
+#[derive(IntoResponses)]
+#[response(status = 400, description = "`EMAIL_EXISTS`: an account with this email already exists.")]
+pub struct EmailExists(pub Failure);
+
+/// 401 `INVALID_CREDENTIALS`.
+#[derive(IntoResponses)]
+#[response(
+    status = 401,
+    description = "`INVALID_CREDENTIALS`: the email or password is wrong (the same answer for both)."
+)]
+pub struct InvalidCredentials(pub Failure);
+
+/// 401 `UNAUTHORIZED`.
+#[derive(IntoResponses)]
+#[response(
+    status = 401,
+    description = "`UNAUTHORIZED`: no token, or one that is expired, forged, revoked or for a deleted user."
+)]
+pub struct Unauthorized(pub Failure);
+
+/// 403 `FORBIDDEN` on a write.
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    description = "`FORBIDDEN`: a cookie-authenticated write whose `Origin` is not allowed (CSRF defence)."
+)]
+pub struct CrossOrigin(pub Failure);
+
+/// 403 `FORBIDDEN` on a task.
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    description = "`FORBIDDEN`: the task belongs to another user, or a cookie-authenticated write came \
+                   from an origin that is not allowed."
+)]
+pub struct OthersTask(pub Failure);
+
+/// 404 `NOT_FOUND`.
+#[derive(IntoResponses)]
+#[response(status = 404, description = "`NOT_FOUND`: no task has this id.")]
+pub struct TaskNotFound(pub Failure);
+
+/// 413 `PAYLOAD_TOO_LARGE`.
+#[derive(IntoResponses)]
+#[response(status = 413, description = "`PAYLOAD_TOO_LARGE`: the body is over 64 KiB.")]
+pub struct PayloadTooLarge(pub Failure);
+
+/// 415 `UNSUPPORTED_MEDIA_TYPE`.
+#[derive(IntoResponses)]
+#[response(status = 415, description = "`UNSUPPORTED_MEDIA_TYPE`: the body is not `application/json`.")]
+pub struct UnsupportedMediaType(pub Failure);
+
+/// 422 `VALIDATION_ERROR`.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "`VALIDATION_ERROR`: malformed JSON, a wrong type, or a value the rules refuse; \
+                   `details` maps each field to a message."
+)]
+pub struct InvalidInput(pub Failure);
+
+/// 429 `RATE_LIMITED`.
+#[derive(IntoResponses)]
+#[response(
+    status = 429,
+    description = "`RATE_LIMITED`: too many requests this minute.",
+    headers(("Retry-After" = u64, description = "Seconds until the window resets."))
+)]
+pub struct RateLimited(pub Failure);
