@@ -1,0 +1,10 @@
+//! The client side of the API contract: which request each action sends, and what
+//! each response means.
+
+mod error;
+mod request;
+mod response;
+
+pub use error::ApiError;
+pub use request::{ApiRequest, Method};
+pub use response::{decode, decode_empty};

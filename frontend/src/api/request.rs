@@ -1,0 +1,155 @@
+use serde::Serialize;
+use shared::api::{CreateTaskRequest, ProfileRequest, SigninRequest, SignupRequest, UpdateTaskRequest};
+use shared::domain::PageRequest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+/// One call to the API, on the page's own origin so that the HttpOnly cookie goes along.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRequest {
+    pub method: Method,
+    pub path: String,
+    /// JSON text; `Some` means the request carries `Content-Type: application/json`.
+    pub body: Option<String>,
+}
+
+impl ApiRequest {
+    fn new(method: Method, path: impl Into<String>) -> Self {
+        Self { method, path: path.into(), body: None }
+    }
+
+    fn with_json(method: Method, path: impl Into<String>, body: &impl Serialize) -> Self {
+        // The request types hold only strings, options and bools: serializing cannot fail.
+        let json = serde_json::to_string(body).expect("request bodies always serialize");
+        Self { method, path: path.into(), body: Some(json) }
+    }
+
+    pub fn signup(request: &SignupRequest) -> Self {
+        Self::with_json(Method::Post, "/api/auth/signup", request)
+    }
+
+    pub fn signin(request: &SigninRequest) -> Self {
+        Self::with_json(Method::Post, "/api/auth/signin", request)
+    }
+
+    pub fn signout() -> Self {
+        Self::new(Method::Post, "/api/auth/signout")
+    }
+
+    pub fn me() -> Self {
+        Self::new(Method::Get, "/api/auth/me")
+    }
+
+    pub fn update_profile(request: &ProfileRequest) -> Self {
+        Self::with_json(Method::Put, "/api/auth/profile", request)
+    }
+
+    pub fn list_tasks(page: PageRequest) -> Self {
+        Self::new(Method::Get, format!("/api/tasks?page={}&limit={}", page.page(), page.limit()))
+    }
+
+    pub fn create_task(request: &CreateTaskRequest) -> Self {
+        Self::with_json(Method::Post, "/api/tasks", request)
+    }
+
+    pub fn update_task(id: i64, request: &UpdateTaskRequest) -> Self {
+        Self::with_json(Method::Put, format!("/api/tasks/{id}"), request)
+    }
+
+    pub fn toggle_task(id: i64) -> Self {
+        Self::new(Method::Patch, format!("/api/tasks/{id}/complete"))
+    }
+
+    pub fn delete_task(id: i64) -> Self {
+        Self::new(Method::Delete, format!("/api/tasks/{id}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn body(request: &ApiRequest) -> Value {
+        serde_json::from_str(request.body.as_deref().expect("a JSON body")).expect("valid JSON")
+    }
+
+    #[test]
+    fn auth_requests_post_their_fields() {
+        let signup = ApiRequest::signup(&SignupRequest {
+            email: "ann@example.com".into(),
+            name: "Ann".into(),
+            password: "correct horse".into(),
+        });
+        assert_eq!((signup.method, signup.path.as_str()), (Method::Post, "/api/auth/signup"));
+        assert_eq!(
+            body(&signup),
+            json!({"email": "ann@example.com", "name": "Ann", "password": "correct horse"})
+        );
+
+        let signin =
+            ApiRequest::signin(&SigninRequest { email: "ann@example.com".into(), password: "pw".into() });
+        assert_eq!((signin.method, signin.path.as_str()), (Method::Post, "/api/auth/signin"));
+        assert_eq!(body(&signin), json!({"email": "ann@example.com", "password": "pw"}));
+    }
+
+    #[test]
+    fn session_requests_have_no_body() {
+        assert_eq!(
+            ApiRequest::signout(),
+            ApiRequest { method: Method::Post, path: "/api/auth/signout".into(), body: None }
+        );
+        assert_eq!(
+            ApiRequest::me(),
+            ApiRequest { method: Method::Get, path: "/api/auth/me".into(), body: None }
+        );
+    }
+
+    #[test]
+    fn profile_update_sends_only_the_given_fields() {
+        let request =
+            ApiRequest::update_profile(&ProfileRequest { name: Some("Bea".into()), ..Default::default() });
+        assert_eq!((request.method, request.path.as_str()), (Method::Put, "/api/auth/profile"));
+        assert_eq!(body(&request), json!({"name": "Bea"}));
+    }
+
+    #[test]
+    fn task_list_asks_for_one_page() {
+        let page = PageRequest::parse(Some("2"), Some("10")).expect("a valid page");
+        let request = ApiRequest::list_tasks(page);
+        assert_eq!(
+            request,
+            ApiRequest { method: Method::Get, path: "/api/tasks?page=2&limit=10".into(), body: None }
+        );
+    }
+
+    #[test]
+    fn task_writes_target_the_task() {
+        let create = ApiRequest::create_task(&CreateTaskRequest { title: "Milk".into(), description: None });
+        assert_eq!((create.method, create.path.as_str()), (Method::Post, "/api/tasks"));
+        assert_eq!(body(&create), json!({"title": "Milk", "description": null}));
+
+        let clear =
+            UpdateTaskRequest { title: Some("Milk".into()), description: Some(None), completed: None };
+        let update = ApiRequest::update_task(7, &clear);
+        assert_eq!((update.method, update.path.as_str()), (Method::Put, "/api/tasks/7"));
+        assert_eq!(body(&update), json!({"title": "Milk", "description": null}));
+
+        assert_eq!(
+            ApiRequest::toggle_task(7),
+            ApiRequest { method: Method::Patch, path: "/api/tasks/7/complete".into(), body: None }
+        );
+        assert_eq!(
+            ApiRequest::delete_task(7),
+            ApiRequest { method: Method::Delete, path: "/api/tasks/7".into(), body: None }
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! `/`: the signed-in user's tasks.
+
+mod board;
+mod confirm_delete;
+mod new_task;
+mod pager_nav;
+mod task_item;
+
+use sycamore::prelude::*;
+
+use self::board::Board;
+use self::confirm_delete::ConfirmDelete;
+use self::new_task::NewTask;
+use self::pager_nav::PagerNav;
+use self::task_item::TaskItem;
+use crate::pagination;
+use crate::web::components::FormAlert;
+use crate::web::dom;
+
+/// Where focus goes when the focused task disappears.
+const LIST_HEADING: &str = "tasks-heading";
+
+#[component]
+pub fn Dashboard() -> View {
+    let board = Board::new(pagination::page_from_query(&dom::search()));
+    board.load(board.pager.get_untracked().page);
+
+    // Selectors, which only notify on a change: neither a toggle nor a reload of the
+    // same page may rebuild the list, which would take keyboard focus with it.
+    let ids =
+        create_selector(move || board.tasks.with(|tasks| tasks.iter().map(|t| t.id).collect::<Vec<_>>()));
+    let empty = create_selector(move || ids.with(Vec::is_empty));
+    let loaded = create_selector(move || board.loaded.get());
+    let count = move || match board.pager.get().total {
+        1 => "1 task".to_owned(),
+        n => format!("{n} tasks"),
+    };
+    let busy = move || board.loading.get().then_some("true");
+
+    view! {
+        div(class="dashboard") {
+            h1(class="page-title") { "Your tasks" }
+            NewTask(board=board)
+            section(class="card task-list-card", aria-labelledby=LIST_HEADING) {
+                div(class="list-head") {
+                    h2(id=LIST_HEADING, class="card-title", tabindex="-1") { "Tasks" }
+                    (loaded.get().then(|| view! { span(class="count") { (count()) } }))
+                }
+                FormAlert(message=*board.notice)
+                div(class="list-body", aria-busy=busy) {
+                    (if !loaded.get() {
+                        view! {
+                            div(class="placeholder", aria-hidden="true") {
+                                div(class="skeleton") {} div(class="skeleton") {} div(class="skeleton") {}
+                            }
+                            p(class="visually-hidden", role="status") { "Loading your tasks…" }
+                        }
+                    } else if empty.get() {
+                        view! {
+                            div(class="empty") {
+                                p(class="empty-title") { "No tasks yet" }
+                                p { "Add your first task above and it will show up here." }
+                            }
+                        }
+                    } else {
+                        view! {
+                            ul(class="task-list") {
+                                Keyed(list=ids, view=move |id| view! { TaskItem(board=board, id=id) }, key=|id| *id)
+                            }
+                            PagerNav(board=board)
+                        }
+                    })
+                }
+            }
+            (board.confirming.get().map(|id| view! { ConfirmDelete(board=board, id=id) }))
+        }
+    }
+}

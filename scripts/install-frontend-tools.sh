@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Installs what building and browser-testing the web app needs, and only what is missing:
+# the wasm32 target, trunk 0.21, wasm-bindgen-cli at the version in Cargo.lock, wasm-opt
+# from npm's binaryen 132, Chromium with its driver, and the e2e tests' node packages.
+# It takes seconds when everything is there.
+#
+# Run it, or source it: sourcing also puts wasm-opt (and ~/.cargo/bin) on this shell's
+# PATH. Run, it prints the line that does so.
+
+taskapp_tools_dir="${XDG_CACHE_HOME:-$HOME/.cache}/taskapp-tools"
+taskapp_wasm_opt_bin="$taskapp_tools_dir/node_modules/.bin"
+
+# A subshell, so that `set -e` and `cd` never leak into a shell that sources this file.
+_taskapp_install_frontend_tools() (
+    set -euo pipefail
+    cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+    log() { printf 'install-frontend-tools: %s\n' "$*" >&2; }
+    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    apt_install() {
+        log "apt-get install $*"
+        as_root apt-get update -q
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+    }
+
+    if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+        log "adding the wasm32-unknown-unknown target"
+        rustup target add wasm32-unknown-unknown
+    fi
+
+    # trunk 0.22 needs a newer rustc than this toolchain; 0.21.x builds with it.
+    if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+        log "installing trunk 0.21"
+        cargo install --locked trunk --version '~0.21'
+    fi
+
+    # The CLI must match the wasm-bindgen crate exactly, or the bundle fails at load.
+    local bindgen
+    bindgen=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+    if [ -z "$bindgen" ]; then
+        log "Cargo.lock names no wasm-bindgen version"
+        exit 1
+    fi
+    if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ]; then
+        log "installing wasm-bindgen-cli $bindgen"
+        # Without --locked: the registry index here lacks a version its lock file pins.
+        cargo install wasm-bindgen-cli --version "$bindgen"
+    fi
+
+    # npm's binaryen, not Debian's: wasm-opt 108 yields a bundle that fails in the browser.
+    if ! "$taskapp_wasm_opt_bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
+        command -v npm >/dev/null || apt_install nodejs npm
+        log "installing wasm-opt (binaryen 132) into $taskapp_tools_dir"
+        mkdir -p "$taskapp_tools_dir"
+        npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error binaryen@132
+    fi
+
+    if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then
+        apt_install chromium chromium-driver
+    fi
+
+    command -v npm >/dev/null || apt_install nodejs npm
+    if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+        log "installing the e2e tests' node packages"
+        npm ci --prefix e2e --no-audit --no-fund --loglevel=error
+    fi
+)
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    _taskapp_install_frontend_tools || exit
+    printf 'wasm-opt is in %s; to use it here: export PATH="%s:$PATH"\n' \
+        "$taskapp_wasm_opt_bin" "$taskapp_wasm_opt_bin"
+else
+    _taskapp_install_frontend_tools && export PATH="$taskapp_wasm_opt_bin:$HOME/.cargo/bin:$PATH"
+fi
