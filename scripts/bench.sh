@@ -10,8 +10,8 @@ target_dir=${CARGO_TARGET_DIR:-target}
 command -v pgbench >/dev/null || { apt-get update -q && apt-get install -y -q postgresql-contrib; }
 if [ "${1:-}" = "--quick" ]; then
     # The debug build the tests already made is enough to exercise the harness.
-    cargo build -q -p server -p bench
+    cargo build -q -p server -p health -p bench
     exec "$target_dir/debug/bench" --quick --server "$target_dir/debug/server"
 fi
-cargo build -q --release -p server -p bench
+cargo build -q --release -p server -p health -p bench
 exec "$target_dir/release/bench" --record --server "$target_dir/release/server" "$@"

@@ -3,6 +3,7 @@
 //! prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown report.
 
 mod http;
+mod lambda;
 mod load;
 mod pgbench;
 mod report;
@@ -25,7 +26,11 @@ pub struct Plan {
     pub tasks_per_user: usize,
     pub duration: Duration,
     pub server: String,
+    /// The `health` function binary, for the Lambda cold start.
+    pub lambda: String,
     pub quick: bool,
+    /// 12 in a full run, as in production; 4 in a quick run, which measures nothing.
+    pub bcrypt_cost: u32,
 }
 
 pub struct StoreResult {
@@ -38,6 +43,8 @@ pub struct StoreResult {
     pub list_alone_32: Stats,
     pub list_during_storm_32: Stats,
     pub peak_rss_mib: f64,
+    /// Process start to the first 200 for `/health` from the `health` Lambda binary.
+    pub lambda_cold_start: Option<Duration>,
     /// pgbench transactions per second for GET list and POST create (Postgres only).
     pub ceiling: Option<(f64, f64)>,
 }
@@ -52,10 +59,27 @@ async fn main() {
         .position(|a| a == "--server")
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| "target/release/server".into());
+    let lambda = std::path::Path::new(&server).with_file_name("health").display().to_string();
     let plan = if quick {
-        Plan { users: 10, tasks_per_user: 25, duration: Duration::from_secs(1), server, quick }
+        Plan {
+            users: 10,
+            tasks_per_user: 25,
+            duration: Duration::from_secs(1),
+            server,
+            lambda,
+            quick,
+            bcrypt_cost: 4,
+        }
     } else {
-        Plan { users: 1000, tasks_per_user: 25, duration: Duration::from_secs(10), server, quick }
+        Plan {
+            users: 1000,
+            tasks_per_user: 25,
+            duration: Duration::from_secs(10),
+            server,
+            lambda,
+            quick,
+            bcrypt_cost: 12,
+        }
     };
 
     let admin = std::env::var("TEST_DATABASE_URL")
@@ -95,6 +119,7 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
     let config = Config::from_lookup(Runtime::Server, |name| match name {
         "DATABASE_URL" => Some(url.to_owned()),
         "JWT_SECRET" => Some(server::JWT_SECRET.to_owned()),
+        "BCRYPT_COST" => Some(plan.bcrypt_cost.to_string()),
         _ => None,
     })
     .expect("bench config");
@@ -133,17 +158,18 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
         startup: server.startup,
         endpoints,
         signin_single,
-        bcrypt_verify: bcrypt_verify_time().await,
+        bcrypt_verify: bcrypt_verify_time(plan.bcrypt_cost),
         list_alone_32,
         list_during_storm_32,
         peak_rss_mib: server.peak_rss_mib(),
+        lambda_cold_start: lambda::cold_start(&plan.lambda, url, server::JWT_SECRET).await,
         ceiling,
     }
 }
 
-/// The median of five bcrypt-12 verifications, the floor under a signin.
-async fn bcrypt_verify_time() -> Duration {
-    let hash = bcrypt::hash(seed::PASSWORD, 12).expect("hash");
+/// The median of five bcrypt verifications at the seeded cost, the floor under a signin.
+fn bcrypt_verify_time(cost: u32) -> Duration {
+    let hash = bcrypt::hash(seed::PASSWORD, cost).expect("hash");
     let mut times: Vec<Duration> = (0..5)
         .map(|_| {
             let started = Instant::now();

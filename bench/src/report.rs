@@ -78,8 +78,9 @@ pub fn markdown(plan: &Plan, results: &[StoreResult]) -> String {
         }
         let _ = writeln!(
             out,
-            "- Signin alone (1 connection): p50 {} ms against one bcrypt-12 verify of {} ms: overhead {} ms",
+            "- Signin alone (1 connection): p50 {} ms against one bcrypt-{} verify of {} ms: overhead {} ms",
             ms(r.signin_single.p50),
+            plan.bcrypt_cost,
             ms(r.bcrypt_verify),
             ms(r.signin_single.p50.saturating_sub(r.bcrypt_verify))
         );
@@ -90,7 +91,12 @@ pub fn markdown(plan: &Plan, results: &[StoreResult]) -> String {
             ms(r.list_during_storm_32.p95)
         );
         let _ = writeln!(out, "- Peak RSS of the server: {:.1} MiB", r.peak_rss_mib);
-        let _ = writeln!(out, "- Start-up to the first 200 on /health: {} ms", ms(r.startup));
+        let _ = writeln!(out, "- Start-up to the first 200 on /health: {} ms (`server`)", ms(r.startup));
+        let _ = writeln!(
+            out,
+            "- Lambda cold start, `health` binary against a loopback runtime API: {}",
+            r.lambda_cold_start.map_or_else(|| "no answer".to_owned(), |d| format!("{} ms", ms(d)))
+        );
         let _ = writeln!(out, "- Seeding through the store: {:.1} s\n", r.seed_time.as_secs_f64());
     }
     out
