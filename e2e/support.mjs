@@ -43,29 +43,83 @@ export async function launch() {
 }
 
 /**
- * Records the page's console errors and uncaught exceptions. A refused request shows in
- * the console as "Failed to load resource"; those count unless the test expects that
- * refusal: `expectRefusal(path, status)`.
+ * Records the page's console errors, uncaught exceptions and Content-Security-Policy
+ * violations. Anything not announced beforehand lands in `errors`. A test that provokes
+ * an error on purpose announces it first, once per occurrence: `expectRefusal(path,
+ * status)` for a refused request (the console's "Failed to load resource"), or
+ * `expectCspViolation(directive)` for a blocked inline style or script. An announced error
+ * that shows up moves to `provoked`; one that never shows up stays in `pending`.
  */
-export function watchConsole(page) {
+export async function watchConsole(page) {
   const errors = [];
-  const expected = [];
+  const provoked = [];
+  const pending = [];
+  const violations = [];
+
+  const take = (matches) => {
+    const index = pending.findIndex(matches);
+    if (index < 0) return false;
+    provoked.push(pending[index].label);
+    pending.splice(index, 1);
+    return true;
+  };
+
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
     const url = message.location().url ?? '';
-    const allowed = expected.some(
-      ({ path, status }) => url.startsWith(baseUrl) && new URL(url).pathname.startsWith(path) && text.includes(`status of ${status}`),
-    );
-    if (!allowed) errors.push(`${text} (${url})`);
+    const matched = take((expectation) => expectation.matches(text, url));
+    if (!matched) errors.push(`${text} (${url})`);
   });
+
+  // The console reports violations too; the DOM event also names the directive, and
+  // cannot be mistaken for anything else.
+  await page.context().exposeBinding('__e2eReportCspViolation', (_source, violation) => violations.push(violation));
+  await page.context().addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__e2eReportCspViolation({
+        directive: event.effectiveDirective,
+        blocked: event.blockedURI,
+        source: event.sourceFile,
+        sample: event.sample,
+      });
+    });
+  });
+
   return {
     errors,
+    provoked,
+    pending,
+    violations,
     expectRefusal(path, status) {
-      expected.push({ path, status });
+      pending.push({
+        label: `${status} ${path}`,
+        matches: (text, url) =>
+          url.startsWith(baseUrl) && new URL(url).pathname.startsWith(path) && text.includes(`status of ${status}`),
+      });
+    },
+    /** `directive` as the violation event names it, e.g. `style-src-attr`. */
+    expectCspViolation(directive) {
+      // Chromium words it "Applying inline style violates the following Content
+      // Security Policy directive 'style-src 'self''…" (older ones: "Refused to apply…").
+      const kind = directive.split('-')[0];
+      pending.push({
+        label: `CSP ${directive}`,
+        matches: (text) => text.includes('Content Security Policy') && text.includes(`'${kind}-src`),
+      });
     },
   };
+}
+
+/** Records the paths of the page's requests to the API, such as `GET /api/auth/me`. */
+export function watchApiCalls(page) {
+  const calls = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) calls.push(`${request.method()} ${url.pathname}`);
+  });
+  return calls;
 }
 
 /** Polls `check` until it returns a truthy value, or fails with `what`. */

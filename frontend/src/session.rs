@@ -2,17 +2,21 @@
 //!
 //! The session token lives in an HttpOnly cookie that no script can read. To avoid asking
 //! the API about a session that is not there (a 401, which the browser logs as an error),
-//! the app keeps a non-secret hint in local storage: "this browser signed in, and has not
-//! signed out since". Only with the hint does it ask `GET /api/auth/me` on load.
+//! the app looks for a second, non-secret cookie that the API sets next to the token on
+//! signup and signin, and clears on signout: `signed_in=1`. Only with it does the app ask
+//! `GET /api/auth/me` on load. Being a cookie, it follows the session however the session
+//! was made, through the app or straight through the API.
 
 use shared::api::User;
 
 use crate::api::ApiError;
 
-/// The local-storage key of the signed-in hint, and its value. The hint says nothing
-/// secret: it only spares signed-out visitors a request that is bound to fail.
-pub const HINT_KEY: &str = "tasks.signed_in";
+/// The name of the signed-in hint's cookie, and its value. The hint says nothing secret:
+/// it only spares signed-out visitors a request that is bound to fail.
+pub const HINT_COOKIE: &str = "signed_in";
 pub const HINT_VALUE: &str = "1";
+/// As long as the API's session cookie lives: seven days.
+const HINT_MAX_AGE: u32 = 7 * 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
@@ -25,21 +29,42 @@ pub enum SessionState {
     Unavailable(String),
 }
 
-/// What local storage holds under [`HINT_KEY`].
+impl SessionState {
+    /// The signed-in user, if any.
+    pub fn user(&self) -> Option<&User> {
+        match self {
+            Self::SignedIn(user) => Some(user),
+            Self::Checking | Self::SignedOut | Self::Unavailable(_) => None,
+        }
+    }
+}
+
+/// What `document.cookie` says about the signed-in hint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StoredHint<'a> {
-    /// Storage is disabled or refused: nothing can be told from it.
+pub enum Hint {
+    /// Cookies are disabled or refused: nothing can be told from them.
     Unreadable,
-    Missing,
-    Value(&'a str),
+    Absent,
+    Present,
+}
+
+/// The hint in `cookies`, the `name=value; name=value` text of `document.cookie`, or
+/// `None` when the browser refused to give it.
+pub fn hint(cookies: Option<&str>) -> Hint {
+    let Some(cookies) = cookies else { return Hint::Unreadable };
+    let present = cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == HINT_COOKIE && value == HINT_VALUE);
+    if present { Hint::Present } else { Hint::Absent }
 }
 
 /// The state the app starts in: with the hint (or no way to read it) it asks the API;
 /// without it the visitor is signed out, and no request is made.
-pub fn on_load(hint: StoredHint<'_>) -> SessionState {
+pub fn on_load(hint: Hint) -> SessionState {
     match hint {
-        StoredHint::Value(HINT_VALUE) | StoredHint::Unreadable => SessionState::Checking,
-        StoredHint::Value(_) | StoredHint::Missing => SessionState::SignedOut,
+        Hint::Present | Hint::Unreadable => SessionState::Checking,
+        Hint::Absent => SessionState::SignedOut,
     }
 }
 
@@ -49,26 +74,33 @@ pub fn restored(answer: Result<User, ApiError>) -> SessionState {
     match answer {
         Ok(user) => SessionState::SignedIn(user),
         Err(error) if error.is_unauthorized() => SessionState::SignedOut,
-        Err(error) => SessionState::Unavailable(format!("Could not check whether you are signed in. {error}")),
+        Err(error) => {
+            SessionState::Unavailable(format!("Could not check whether you are signed in. {error}"))
+        }
     }
 }
 
-/// What to do with the stored hint once the session is `state`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HintUpdate {
-    Set,
-    Clear,
-    Keep,
-}
-
-/// Signing up, in, or a successful `me` sets the hint; signing out, or any answer that
-/// the session is gone (401 `UNAUTHORIZED`), clears it. While checking, or when the check
+/// The `document.cookie` assignment, if any, that brings the hint in line with the session
+/// `state`, the page being served over HTTPS or not.
+///
+/// The API sets and clears the hint itself; the app only mends it. Any answer that the
+/// session is gone (a 401 `UNAUTHORIZED` from any call: the token expired or was revoked
+/// elsewhere) clears a hint that is still there, so that the next load asks nothing. A
+/// session without the hint (a proxy dropped the API's cookie) gets it; one that has it
+/// keeps it as the API set it, expiring with the token. While checking, or when the check
 /// failed for another reason, it stays as it was.
-pub fn hint_update(state: &SessionState) -> HintUpdate {
-    match state {
-        SessionState::SignedIn(_) => HintUpdate::Set,
-        SessionState::SignedOut => HintUpdate::Clear,
-        SessionState::Checking | SessionState::Unavailable(_) => HintUpdate::Keep,
+pub fn hint_cookie(state: &SessionState, hint: Hint, https: bool) -> Option<String> {
+    let secure = if https { "; Secure" } else { "" };
+    match (state, hint) {
+        (SessionState::SignedIn(_), Hint::Absent | Hint::Unreadable) => {
+            Some(format!("{HINT_COOKIE}={HINT_VALUE}; Path=/; Max-Age={HINT_MAX_AGE}; SameSite=Lax{secure}"))
+        }
+        (SessionState::SignedOut, Hint::Present | Hint::Unreadable) => {
+            Some(format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax{secure}"))
+        }
+        (SessionState::SignedIn(_), Hint::Present)
+        | (SessionState::SignedOut, Hint::Absent)
+        | (SessionState::Checking | SessionState::Unavailable(_), _) => None,
     }
 }
 
@@ -130,13 +162,26 @@ mod tests {
     }
 
     #[test]
+    fn the_hint_is_read_from_the_cookies() {
+        assert_eq!(hint(Some("signed_in=1")), Hint::Present);
+        assert_eq!(hint(Some("theme=dark; signed_in=1; lang=en")), Hint::Present);
+        assert_eq!(hint(Some("theme=dark;signed_in=1")), Hint::Present);
+        assert_eq!(hint(Some("")), Hint::Absent);
+        assert_eq!(hint(Some("theme=dark")), Hint::Absent);
+        // Only that cookie, with that value, is the hint.
+        assert_eq!(hint(Some("signed_in=")), Hint::Absent);
+        assert_eq!(hint(Some("signed_in=0")), Hint::Absent);
+        assert_eq!(hint(Some("not_signed_in=1; signed_in_x=1")), Hint::Absent);
+        assert_eq!(hint(Some("signed_in")), Hint::Absent);
+        assert_eq!(hint(None), Hint::Unreadable);
+    }
+
+    #[test]
     fn only_a_hinted_browser_asks_who_is_signed_in() {
-        assert_eq!(on_load(StoredHint::Value("1")), SessionState::Checking);
-        assert_eq!(on_load(StoredHint::Missing), SessionState::SignedOut);
-        assert_eq!(on_load(StoredHint::Value("")), SessionState::SignedOut);
-        assert_eq!(on_load(StoredHint::Value("yes")), SessionState::SignedOut);
-        // Without storage the app cannot tell, so it asks rather than lock the user out.
-        assert_eq!(on_load(StoredHint::Unreadable), SessionState::Checking);
+        assert_eq!(on_load(hint(Some("signed_in=1"))), SessionState::Checking);
+        assert_eq!(on_load(Hint::Absent), SessionState::SignedOut);
+        // Without cookies the app cannot tell, so it asks rather than lock the user out.
+        assert_eq!(on_load(Hint::Unreadable), SessionState::Checking);
     }
 
     #[test]
@@ -145,7 +190,8 @@ mod tests {
         let gone = refused(ErrorCode::Unauthorized, "Please sign in to continue.");
         assert_eq!(restored(Err(gone)), SessionState::SignedOut);
 
-        let throttled = refused(ErrorCode::RateLimited, "Too many requests. Please wait a moment and try again.");
+        let throttled =
+            refused(ErrorCode::RateLimited, "Too many requests. Please wait a moment and try again.");
         let SessionState::Unavailable(message) = restored(Err(throttled)) else {
             panic!("a rate limit says nothing about the session");
         };
@@ -154,13 +200,51 @@ mod tests {
     }
 
     #[test]
-    fn the_hint_follows_the_session() {
-        assert_eq!(hint_update(&member()), HintUpdate::Set);
-        assert_eq!(hint_update(&SessionState::SignedOut), HintUpdate::Clear);
-        assert_eq!(hint_update(&SessionState::Checking), HintUpdate::Keep);
-        assert_eq!(hint_update(&SessionState::Unavailable("offline".into())), HintUpdate::Keep);
+    fn only_a_signed_in_session_has_a_user() {
+        assert_eq!(member().user().map(|u| u.name.as_str()), Some("Ann"));
+        for state in [SessionState::Checking, SessionState::SignedOut, SessionState::Unavailable("x".into())]
+        {
+            assert_eq!(state.user(), None);
+        }
+    }
+
+    #[test]
+    fn a_401_clears_a_hint_left_behind() {
+        let gone = restored(Err(refused(ErrorCode::Unauthorized, "Please sign in to continue.")));
+        assert_eq!(
+            hint_cookie(&gone, Hint::Present, false).as_deref(),
+            Some("signed_in=; Path=/; Max-Age=0; SameSite=Lax")
+        );
+        assert_eq!(
+            hint_cookie(&gone, Hint::Present, true).as_deref(),
+            Some("signed_in=; Path=/; Max-Age=0; SameSite=Lax; Secure")
+        );
+        // Once cleared (or cleared by the API on signout), there is nothing left to do.
+        assert_eq!(hint_cookie(&SessionState::SignedOut, Hint::Absent, false), None);
+        assert_eq!(on_load(hint(Some(""))), SessionState::SignedOut);
+    }
+
+    #[test]
+    fn a_session_without_the_hint_gets_it_and_keeps_the_one_the_api_set() {
+        assert_eq!(
+            hint_cookie(&member(), Hint::Absent, false).as_deref(),
+            Some("signed_in=1; Path=/; Max-Age=604800; SameSite=Lax")
+        );
+        assert_eq!(
+            hint_cookie(&member(), Hint::Absent, true).as_deref(),
+            Some("signed_in=1; Path=/; Max-Age=604800; SameSite=Lax; Secure")
+        );
+        assert_eq!(hint_cookie(&member(), Hint::Present, true), None);
         // Set once signed in, it makes the next load ask the API.
-        assert_eq!(on_load(StoredHint::Value(HINT_VALUE)), SessionState::Checking);
+        assert_eq!(on_load(hint(Some("signed_in=1"))), SessionState::Checking);
+    }
+
+    #[test]
+    fn an_unsettled_session_leaves_the_hint_alone() {
+        for hint in [Hint::Present, Hint::Absent, Hint::Unreadable] {
+            assert_eq!(hint_cookie(&SessionState::Checking, hint, false), None);
+            assert_eq!(hint_cookie(&SessionState::Unavailable("offline".into()), hint, false), None);
+        }
     }
 
     #[test]

@@ -1,15 +1,15 @@
 //! The app shell: session restore, routes and their guard.
 
 use shared::api::UserEnvelope;
-use sycamore::futures::spawn_local_scoped;
 use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Route, Router, navigate_replace};
 
 use super::components::Header;
 use super::pages::{Dashboard, NotFound, Profile, Signin, Signup};
+use super::spawn::spawn_in;
 use super::{dom, http};
 use crate::api::ApiRequest;
-use crate::session::{Access, SessionState, redirect};
+use crate::session::{self, Access, SessionState};
 
 #[derive(Route, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Page {
@@ -52,28 +52,50 @@ enum Gate {
     Checking,
     Redirect(&'static str),
     Show(Page),
+    Retry,
+}
+
+/// Asks the API who is signed in, as work of the app's own `scope`: a retry's button is
+/// gone before the answer comes.
+fn restore(session: Signal<SessionState>, scope: NodeHandle) {
+    session.set(SessionState::Checking);
+    spawn_in(scope, async move {
+        let answer = http::fetch::<UserEnvelope>(ApiRequest::me()).await.map(|me| me.data.user);
+        session.set(session::restored(answer));
+    });
 }
 
 #[component]
 pub fn App() -> View {
-    let session = create_signal(SessionState::Checking);
+    // Only a browser with the signed-in hint, the cookie the API sets next to the session
+    // token, asks `me`: for anyone else the answer would be a 401, which the browser logs
+    // as an error.
+    let session = create_signal(session::on_load(dom::read_hint()));
     provide_context(session);
-    spawn_local_scoped(async move {
-        let restored = match http::fetch::<UserEnvelope>(ApiRequest::me()).await {
-            Ok(me) => SessionState::SignedIn(me.data.user),
-            Err(_) => SessionState::SignedOut,
-        };
-        session.set(restored);
+    let scope = use_current_scope();
+    if session.with_untracked(|s| *s == SessionState::Checking) {
+        restore(session, scope);
+    }
+    // The API sets and clears the hint. Here a 401 from any call (the token expired or was
+    // revoked elsewhere) clears it, so that the next load asks nothing, and a session that
+    // lacks it (a proxy dropped the API's cookie) gets it.
+    create_effect(move || session.with(dom::sync_hint));
+    let problem = create_memo(move || {
+        session.with(|s| match s {
+            SessionState::Unavailable(message) => message.clone(),
+            SessionState::Checking | SessionState::SignedOut | SessionState::SignedIn(_) => String::new(),
+        })
     });
 
     view! {
         Router(integration=HistoryIntegration::new(), view=move |route: ReadSignal<Page>| {
             let gate = create_selector(move || {
                 let page = route.get();
-                session.with(|s| match (s, redirect(page.access(), s)) {
-                    (SessionState::Checking, _) => Gate::Checking,
-                    (_, Some(target)) => Gate::Redirect(target),
-                    (_, None) => Gate::Show(page),
+                session.with(|s| match session::gate(page.access(), s) {
+                    session::Gate::Wait => Gate::Checking,
+                    session::Gate::Redirect(target) => Gate::Redirect(target),
+                    session::Gate::Show => Gate::Show(page),
+                    session::Gate::Retry => Gate::Retry,
                 })
             });
             create_effect(move || {
@@ -96,6 +118,14 @@ pub fn App() -> View {
                             Gate::Show(Page::Signup) => view! { Signup {} },
                             Gate::Show(Page::Profile) => view! { Profile {} },
                             Gate::Show(Page::NotFound) => view! { NotFound {} },
+                            Gate::Retry => view! {
+                                div(class="card session-problem") {
+                                    p(class="alert", role="alert") { (problem.get_clone()) }
+                                    button(r#type="button", class="button primary", on:click=move |_| restore(session, scope)) {
+                                        "Try again"
+                                    }
+                                }
+                            },
                         })
                     }
                 }

@@ -1,8 +1,11 @@
 //! The few direct DOM calls the components need.
 
 use sycamore::prelude::*;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::HtmlElement;
+use web_sys::{HtmlDocument, HtmlElement};
+
+use crate::session::{self, Hint, SessionState};
 
 /// Gives keyboard focus to `element` if it is still in the page.
 pub fn refocus(element: Option<HtmlElement>) {
@@ -36,11 +39,64 @@ pub fn search() -> String {
     window().location().search().unwrap_or_default()
 }
 
+pub fn pathname() -> String {
+    window().location().pathname().unwrap_or_default()
+}
+
+/// The path and query string, such as `/?page=2`.
+fn address() -> String {
+    pathname() + &search()
+}
+
 /// Changes the address without a navigation, so that a reload shows the same page of
 /// tasks. Should the browser refuse, only that convenience is lost.
 pub fn replace_address(url: &str) {
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Adds `url` to the session history without a navigation, so that Back returns to the
+/// current address; nothing when already there.
+pub fn push_address(url: &str) {
+    if address() == url {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Calls `handler` when Back or Forward changes the address, until the current scope
+/// ends.
+pub fn on_history_step(handler: impl FnMut() + 'static) {
+    let closure = Closure::<dyn FnMut()>::new(handler);
+    if window().add_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref()).is_err() {
+        return;
+    }
+    on_cleanup(move || {
+        let _ = window().remove_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref());
+    });
+}
+
+/// The page's document as an HTML document, the kind that has cookies.
+fn html_document() -> Option<HtmlDocument> {
+    document().dyn_into::<HtmlDocument>().ok()
+}
+
+/// The signed-in hint, from `document.cookie`.
+pub fn read_hint() -> Hint {
+    session::hint(html_document().and_then(|d| d.cookie().ok()).as_deref())
+}
+
+/// Sets or clears the signed-in hint to match `state`. A refusal is ignored: the hint
+/// only spares a request, and the API keeps it up to date itself.
+pub fn sync_hint(state: &SessionState) {
+    let https = window().location().protocol().is_ok_and(|protocol| protocol == "https:");
+    if let Some(cookie) = session::hint_cookie(state, read_hint(), https)
+        && let Some(document) = html_document()
+    {
+        let _ = document.set_cookie(&cookie);
     }
 }
 

@@ -8,7 +8,14 @@ use shared::api::Success;
 
 use crate::api::{ApiError, ApiRequest, Method, decode, decode_empty};
 
-async fn send(request: ApiRequest) -> Result<(u16, String), ApiError> {
+/// What came back: the status, the body, and `Retry-After` for a rate-limit refusal.
+struct Reply {
+    status: u16,
+    body: String,
+    retry_after: Option<String>,
+}
+
+async fn send(request: ApiRequest) -> Result<Reply, ApiError> {
     let method = match request.method {
         Method::Get => HttpMethod::GET,
         Method::Post => HttpMethod::POST,
@@ -22,18 +29,19 @@ async fn send(request: ApiRequest) -> Result<(u16, String), ApiError> {
         None => builder.build(),
     };
     let response = built.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
+    let retry_after = response.headers().get("Retry-After");
     let body = response.text().await.map_err(|_| ApiError::Network)?;
-    Ok((response.status(), body))
+    Ok(Reply { status: response.status(), body, retry_after })
 }
 
 /// A call whose success carries data.
 pub async fn fetch<T: DeserializeOwned>(request: ApiRequest) -> Result<Success<T>, ApiError> {
-    let (status, body) = send(request).await?;
-    decode(status, &body)
+    let reply = send(request).await?;
+    decode(reply.status, &reply.body).map_err(|e| e.with_retry_after(reply.retry_after.as_deref()))
 }
 
 /// A call whose success has no body.
 pub async fn fetch_empty(request: ApiRequest) -> Result<(), ApiError> {
-    let (status, body) = send(request).await?;
-    decode_empty(status, &body)
+    let reply = send(request).await?;
+    decode_empty(reply.status, &reply.body).map_err(|e| e.with_retry_after(reply.retry_after.as_deref()))
 }

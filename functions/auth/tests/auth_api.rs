@@ -129,8 +129,10 @@ store_tests! {
         let token = signup(&app, "ann@example.com").await;
         let res = app.call(Method::POST, "/api/auth/signout", None, Some(&token)).await;
         assert!(res.status == StatusCode::NO_CONTENT || res.status == StatusCode::OK);
-        let cookie = res.set_cookie().expect("cleared cookie");
-        assert!(cookie.starts_with("token=;") && cookie.contains("Max-Age=0"), "{cookie}");
+        let cookies: Vec<_> = res.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().expect("ascii")).collect();
+        assert_eq!(cookies.len(), 2);
+        assert!(cookies[0].starts_with("token=;") && cookies[0].contains("Max-Age=0"), "{cookies:?}");
+        assert!(cookies[1].starts_with("signed_in=;") && cookies[1].contains("Max-Age=0"), "{cookies:?}");
         let after = app.call(Method::GET, "/api/auth/me", None, Some(&token)).await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED);
         let again = app.call(Method::POST, "/api/auth/signout", None, Some(&token)).await;
@@ -262,6 +264,11 @@ store_tests! {
             assert_eq!(res.error_code(), "VALIDATION_ERROR");
             assert_eq!(res.body["success"], false);
         }
+
+        // serde would fill the all-optional profile from an array of its fields.
+        let token = signup(&app, "array@example.com").await;
+        let res = app.call(Method::PUT, "/api/auth/profile", Some(json!([null, null])), Some(&token)).await;
+        assert_eq!((res.status, res.error_code()), (StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_ERROR"));
 
         let huge = json!({"email": "a@example.com", "name": "x".repeat(70_000), "password": "correct horse"});
         let res = app.call(Method::POST, "/api/auth/signup", Some(huge), None).await;

@@ -21,8 +21,9 @@ store_tests! {
         assert_eq!(data["data"]["user"]["email"], "ann@example.com");
         let token = data["data"]["token"].as_str().expect("token");
         let cookies = response["cookies"].as_array().expect("v2 cookies");
-        assert_eq!(cookies.len(), 1);
+        assert_eq!(cookies.len(), 2);
         assert!(cookies[0].as_str().expect("cookie").starts_with(&format!("token={token}; HttpOnly")));
+        assert!(cookies[1].as_str().expect("cookie").starts_with("signed_in=1; SameSite=Lax"));
         assert!(response["headers"].get("set-cookie").is_none());
 
         let cookie = format!("token={token}");
@@ -41,6 +42,7 @@ store_tests! {
         assert_eq!(response["statusCode"], 200, "{response}");
         let cookies = response["multiValueHeaders"]["set-cookie"].as_array().expect("v1 set-cookie");
         assert!(cookies[0].as_str().expect("cookie").contains("HttpOnly; SameSite=Lax; Path=/; Max-Age=604800"));
+        assert!(cookies[1].as_str().expect("cookie").starts_with("signed_in=1;"));
         assert_eq!(body_json(&response)["success"], true);
     }
 

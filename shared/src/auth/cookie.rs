@@ -4,19 +4,27 @@ use axum::http::header::{COOKIE, HeaderMap};
 use super::TOKEN_LIFETIME;
 
 pub const SESSION_COOKIE: &str = "token";
+/// Readable by the web app, and secret-free: it only tells the app that a session
+/// cookie is there, so a signed-out visitor's page load asks nothing that must fail.
+pub const SIGNED_IN_COOKIE: &str = "signed_in";
 
-pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
-    cookie(token, TOKEN_LIFETIME.num_seconds(), secure)
+/// The HttpOnly token cookie, then the signed-in hint with the same lifetime.
+pub fn session_cookies(token: &str, secure: bool) -> [HeaderValue; 2] {
+    let max_age = TOKEN_LIFETIME.num_seconds();
+    [
+        cookie(SESSION_COOKIE, token, max_age, true, secure),
+        cookie(SIGNED_IN_COOKIE, "1", max_age, false, secure),
+    ]
 }
 
-pub fn clear_session_cookie(secure: bool) -> HeaderValue {
-    cookie("", 0, secure)
+pub fn cleared_session_cookies(secure: bool) -> [HeaderValue; 2] {
+    [cookie(SESSION_COOKIE, "", 0, true, secure), cookie(SIGNED_IN_COOKIE, "", 0, false, secure)]
 }
 
-fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+fn cookie(name: &str, value: &str, max_age: i64, http_only: bool, secure: bool) -> HeaderValue {
+    let http_only = if http_only { "; HttpOnly" } else { "" };
     let secure = if secure { "; Secure" } else { "" };
-    let header =
-        format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
+    let header = format!("{name}={value}{http_only}; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
     // A JWT is base64url with dots, always a valid header value.
     HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("token=; Max-Age=0"))
 }
@@ -38,12 +46,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builds_the_contract_cookie() {
-        assert_eq!(
-            session_cookie("abc", true),
-            "token=abc; HttpOnly; SameSite=Lax; Path=/; Max-Age=604800; Secure"
-        );
-        assert_eq!(clear_session_cookie(false), "token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    fn builds_the_contract_cookie_and_the_hint() {
+        let [token, hint] = session_cookies("abc", true);
+        assert_eq!(token, "token=abc; HttpOnly; SameSite=Lax; Path=/; Max-Age=604800; Secure");
+        assert_eq!(hint, "signed_in=1; SameSite=Lax; Path=/; Max-Age=604800; Secure");
+        let [token, hint] = cleared_session_cookies(false);
+        assert_eq!(token, "token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+        assert_eq!(hint, "signed_in=; SameSite=Lax; Path=/; Max-Age=0");
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod session;
 mod session_cache;
 mod tokens;
 
-pub use cookie::{SESSION_COOKIE, clear_session_cookie, session_cookie};
+pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, cleared_session_cookies, session_cookies};
 pub use current_user::{CurrentUser, request_token};
 pub use passwords::PasswordHasher;
 pub use session::start_session;

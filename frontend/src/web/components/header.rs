@@ -10,12 +10,7 @@ use crate::web::http;
 #[component(inline_props)]
 pub fn Header(page: ReadSignal<Page>) -> View {
     let session = use_context::<Signal<SessionState>>();
-    let name = create_memo(move || {
-        session.with(|s| match s {
-            SessionState::SignedIn(user) => Some(user.name.clone()),
-            SessionState::Checking | SessionState::SignedOut => None,
-        })
-    });
+    let name = create_memo(move || session.with(|s| s.user().map(|user| user.name.clone())));
     let signed_in = create_selector(move || name.with(Option::is_some));
     let problem = create_signal(None::<String>);
     let busy = create_signal(false);

@@ -13,12 +13,7 @@ use crate::web::http;
 #[component]
 pub fn Profile() -> View {
     let session = use_context::<Signal<SessionState>>();
-    let user = move || {
-        session.with_untracked(|s| match s {
-            SessionState::SignedIn(user) => Some(user.clone()),
-            SessionState::Checking | SessionState::SignedOut => None,
-        })
-    };
+    let user = move || session.with_untracked(|s| s.user().cloned());
     let start = user().map(|u| ProfileDraft::of(&u)).unwrap_or_default();
     let name = create_signal(start.name);
     let email = create_signal(start.email);

@@ -60,7 +60,7 @@ pub fn Signup() -> View {
                 Field(id="signup-name", label="Name", autocomplete="name", value=name, error=name_error)
                 Field(id="signup-email", label="Email", kind="email", autocomplete="email", value=email, error=email_error)
                 Field(id="signup-password", label="Password", kind="password", autocomplete="new-password",
-                    value=password, error=password_error, hint="Use 8 or more characters.")
+                    value=password, error=password_error, hint="Use 8 or more characters, and not a common password.")
                 button(r#type="submit", class="button primary wide", aria-disabled=move || busy.get().then_some("true")) {
                     "Sign up"
                 }

@@ -10,6 +10,13 @@ use crate::session::SessionState;
 use crate::web::spawn::spawn_in;
 use crate::web::{dom, http};
 
+/// What a load does to the address once its page arrives.
+#[derive(Clone, Copy)]
+enum Address {
+    Push,
+    Replace,
+}
+
 #[derive(Clone, Copy)]
 pub struct Board {
     pub tasks: Signal<Vec<Task>>,
@@ -58,7 +65,17 @@ impl Board {
         })
     }
 
+    /// Shows `page`, and puts its address in place of the current one.
     pub fn load(self, page: u32) {
+        self.load_then(page, Address::Replace);
+    }
+
+    /// Turns to `page` as a step in the session history, so that Back returns here.
+    pub fn turn_to(self, page: u32) {
+        self.load_then(page, Address::Push);
+    }
+
+    fn load_then(self, page: u32, address: Address) {
         let load = self.loads.get_untracked() + 1;
         self.loads.set(load);
         self.loading.set(true);
@@ -71,9 +88,13 @@ impl Board {
                 Ok(listed) => {
                     let pager = listed.pagination.map_or(Pager::loading(page), Pager::from);
                     if let Some(last) = pager.overshoot() {
-                        return self.load(last);
+                        return self.load_then(last, address);
                     }
-                    dom::replace_address(&pagination::location_for(pager.page));
+                    let location = pagination::location_for(pager.page);
+                    match address {
+                        Address::Push => dom::push_address(&location),
+                        Address::Replace => dom::replace_address(&location),
+                    }
                     self.tasks.set(listed.data);
                     self.pager.set(pager);
                     self.notice.set(None);

@@ -7,6 +7,7 @@ mod pager_nav;
 mod task_item;
 
 use sycamore::prelude::*;
+use sycamore_router::use_search_query;
 
 use self::board::Board;
 use self::confirm_delete::ConfirmDelete;
@@ -24,6 +25,23 @@ const LIST_HEADING: &str = "tasks-heading";
 pub fn Dashboard() -> View {
     let board = Board::new(pagination::page_from_query(&dom::search()));
     board.load(board.pager.get_untracked().page);
+    // Back and Forward between pages of tasks, and links to `/` ("Dashboard", the brand)
+    // from a later page, change only the query string: load the page the address names.
+    let follow_address = move || {
+        if dom::pathname() == "/" {
+            board.load(pagination::page_from_query(&dom::search()));
+        }
+    };
+    dom::on_history_step(follow_address);
+    // The router reports the links, but not Back and Forward within one path.
+    let query = use_search_query("page");
+    let mut first = true;
+    create_effect(move || {
+        query.track();
+        if !std::mem::take(&mut first) {
+            follow_address();
+        }
+    });
 
     // Selectors, which only notify on a change: neither a toggle nor a reload of the
     // same page may rebuild the list, which would take keyboard focus with it.

@@ -4,14 +4,15 @@ use sycamore::prelude::*;
 use super::board::Board;
 use crate::web::dom;
 
-/// "Previous", "Page X of Y", "Next". Clicks during a load are ignored rather than the
+/// "Previous", "Page X of Y", "Next". Each turn is a step in the session history, so
+/// that Back returns to the page before. Clicks during a load are ignored rather than the
 /// buttons disabled, so that keyboard focus stays where it is.
 #[component(inline_props)]
 pub fn PagerNav(board: Board) -> View {
     let pager = board.pager;
     let go = move |page: u32| {
         if !board.loading.get() {
-            board.load(page);
+            board.turn_to(page);
         }
     };
     let previous = create_node_ref();
