@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: lints, the wasm32 build of the shared types, unit and integration
-# tests on SQLite and Postgres, the browser flow in headless Chromium, and coverage.
+# tests on SQLite and Postgres, the browser flow in headless Chromium, schemathesis
+# against the OpenAPI document, and coverage.
 # Installs what it needs on a new machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,9 @@ cargo nextest run --workspace --locked --no-fail-fast
 
 step "browser end-to-end"
 scripts/e2e.sh "$target_dir/debug/server"
+
+step "API fuzzing (schemathesis, from /api/openapi.json)"
+scripts/schemathesis.sh "$target_dir/debug/server"
 
 step "coverage"
 cargo llvm-cov report --summary-only --ignore-filename-regex 'frontend/' --fail-under-lines 80

@@ -3,6 +3,9 @@
 //! Request bodies hold what the client sent, as text; `parse` turns them into domain
 //! values or into per-field messages. Missing text fields default to empty, so a
 //! missing and an empty field get the same human message.
+//!
+//! With the `openapi` feature the types describe themselves to utoipa; the constraints
+//! come from `crate::openapi`, built from the domain types' own limits.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -13,8 +16,10 @@ use crate::domain::{
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
     pub name: String,
     pub created_at: DateTime<Utc>,
@@ -23,7 +28,9 @@ pub struct User {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub id: i64,
     pub user_id: Uuid,
     pub title: String,
@@ -35,27 +42,36 @@ pub struct Task {
 
 /// `data` of signup and signin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub user: User,
+    /// An HS256 JWT, valid for 7 days unless revoked: send it as `Authorization: Bearer`.
     pub token: String,
 }
 
 /// `data` of `/api/auth/me` and of a profile update.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserEnvelope {
     pub user: User,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pagination {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub page: u32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub limit: u32,
+    /// How many tasks there are in all.
     pub total: u64,
+    /// `ceil(total / limit)`.
     pub pages: u64,
 }
 
 /// Every successful body: `{"success": true, "data": …}`, plus `pagination` on lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Success<T> {
     pub success: bool,
     pub data: T,
@@ -75,20 +91,26 @@ impl<T> Success<T> {
 
 /// Every failed body: `{"success": false, "error": {…}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Failure {
     pub success: bool,
     pub error: ErrorBody,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: ErrorCode,
+    /// For people: safe to show as it is.
     pub message: String,
+    /// Field name → what is wrong with it, on `VALIDATION_ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::HashMap<String, String>>))]
     pub details: Option<FieldErrors>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     ValidationError,
@@ -125,10 +147,14 @@ impl ErrorCode {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SignupRequest {
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::email))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::user_name))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::password))]
     pub password: String,
 }
 
@@ -150,9 +176,12 @@ impl SignupRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SigninRequest {
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::email))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::signin_password))]
     pub password: String,
 }
 
@@ -179,6 +208,8 @@ impl SigninRequest {
     }
 }
 
+/// Its OpenAPI schema is written out in `crate::openapi`: the rule that an email or
+/// password change needs `current_password` spans fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProfileRequest {
@@ -246,9 +277,12 @@ impl<T> TransposeInner<T> for Option<Option<T>> {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CreateTaskRequest {
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::task_title))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::task_description))]
     pub description: Option<String>,
 }
 
@@ -270,11 +304,15 @@ impl CreateTaskRequest {
 
 /// A partial update: absent fields stay; `"description": null` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UpdateTaskRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_task_title))]
     pub title: Option<String>,
+    /// Absent keeps the description; `null` clears it.
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::task_description))]
     pub description: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
@@ -316,8 +354,11 @@ where
 
 /// `GET /api/tasks?page&limit`, as sent; `PageRequest::parse` judges the values.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ListQuery {
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::openapi::page))]
     pub page: Option<String>,
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::openapi::limit))]
     pub limit: Option<String>,
 }
 
@@ -328,8 +369,11 @@ impl ListQuery {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HealthReport {
+    /// `ok` or `error`.
     pub status: String,
+    /// `connected` or `disconnected`.
     pub database: String,
     pub timestamp: DateTime<Utc>,
 }

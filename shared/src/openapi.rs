@@ -2,16 +2,20 @@
 //! constraints come from the very constants the domain types check, and the error
 //! responses, each in the standard `Failure` format.
 
-use utoipa::IntoResponses;
-use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AllOfBuilder, AnyOfBuilder, KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
+use utoipa::{IntoResponses, PartialSchema, ToSchema};
 
-use crate::api::Failure;
+use crate::api::{Failure, ProfileRequest};
 use crate::domain::{
     DESCRIPTION_MAX_CHARS, EMAIL_MAX_CHARS, MAX_LIMIT, NAME_MAX_CHARS, PASSWORD_MAX_BYTES,
     PASSWORD_MIN_BYTES, TITLE_MAX_CHARS,
 };
 
-/// The security scheme names the protected operations refer to.
+/// The security scheme names; `#[utoipa::path(security(...))]` takes only literals, so
+/// the handlers spell them out and the drift test checks that each one is defined.
 pub const BEARER: &str = "bearer";
 pub const COOKIE: &str = "cookie";
 
@@ -30,9 +34,35 @@ fn trimmed(max: usize, what: &str) -> ObjectBuilder {
         .description(Some(format!("{what}: 1–{max} characters after trimming surrounding whitespace.")))
 }
 
+/// A string or `null`.
 fn nullable(schema: ObjectBuilder) -> Object {
     schema.schema_type(SchemaType::from_iter([Type::String, Type::Null])).build()
 }
+
+/// Every field is optional, and `anyOf` carries the rule across them: a non-null `email`
+/// or `password` needs a non-empty `current_password`.
+impl PartialSchema for ProfileRequest {
+    fn schema() -> RefOr<Schema> {
+        let fields = ObjectBuilder::new()
+            .property("name", new_user_name())
+            .property("email", new_email())
+            .property("password", new_password())
+            .property("current_password", current_password())
+            .description(Some("A change to the signed-in user; absent and `null` fields stay as they are."));
+        let keeps_credentials = ObjectBuilder::new()
+            .property("email", Object::with_type(Type::Null))
+            .property("password", Object::with_type(Type::Null));
+        let proves_identity = ObjectBuilder::new()
+            .property("current_password", ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)))
+            .required("current_password");
+        AllOfBuilder::new()
+            .item(fields)
+            .item(AnyOfBuilder::new().item(keeps_credentials).item(proves_identity))
+            .into()
+    }
+}
+
+impl ToSchema for ProfileRequest {}
 
 pub fn email() -> Object {
     ObjectBuilder::new()
@@ -45,7 +75,7 @@ pub fn email() -> Object {
         .build()
 }
 
-pub fn new_email() -> Object {
+fn new_email() -> Object {
     nullable(ObjectBuilder::from(email()).description(Some(format!(
         "A new address, at most {EMAIL_MAX_CHARS} characters; needs `current_password`."
     ))))
@@ -55,17 +85,17 @@ pub fn user_name() -> Object {
     trimmed(NAME_MAX_CHARS, "Display name").build()
 }
 
-pub fn new_user_name() -> Object {
+fn new_user_name() -> Object {
     nullable(trimmed(NAME_MAX_CHARS, "New display name"))
 }
 
-/// JSON Schema counts characters, the rule counts UTF-8 bytes (bcrypt reads 72), so
-/// the character bounds are only what every accepted password satisfies.
+/// JSON Schema counts characters where the rule counts UTF-8 bytes (bcrypt reads 72):
+/// the bounds are exact for ASCII, and the description gives the rule.
 fn password_builder() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
-        .min_length(Some(PASSWORD_MIN_BYTES.div_ceil(4)))
+        .min_length(Some(PASSWORD_MIN_BYTES))
         .max_length(Some(PASSWORD_MAX_BYTES))
         .description(Some(format!(
             "{PASSWORD_MIN_BYTES}–{PASSWORD_MAX_BYTES} bytes of UTF-8, and not one of the 2,000 \
@@ -77,15 +107,15 @@ pub fn password() -> Object {
     password_builder().build()
 }
 
-pub fn new_password() -> Object {
+fn new_password() -> Object {
     nullable(password_builder().description(Some(format!(
         "A new password of {PASSWORD_MIN_BYTES}–{PASSWORD_MAX_BYTES} bytes, not a common one; \
          needs `current_password` and signs out every other session."
     ))))
 }
 
-/// Sign-in and the current password are not length-checked: a wrong one is just wrong.
-pub fn given_password() -> Object {
+/// The sign-in password is not length-checked, only required: a wrong one is just wrong.
+pub fn signin_password() -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
@@ -93,10 +123,12 @@ pub fn given_password() -> Object {
         .build()
 }
 
-pub fn current_password() -> Object {
+/// Empty counts as absent: it only matters with a new email or password.
+fn current_password() -> Object {
     nullable(
-        ObjectBuilder::from(given_password())
-            .description(Some("The account's password; required to change the email or the password.")),
+        ObjectBuilder::new()
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+            .description(Some("The account's password; needed to change the email or the password.")),
     )
 }
 

@@ -1,13 +1,29 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
-use axum::response::{IntoResponse, Response};
-use shared::api::{ProfileRequest, Session, SigninRequest, SignupRequest, UserEnvelope};
-use shared::auth::{CurrentUser, clear_session_cookie, session_cookie, start_session};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
+use shared::auth::{CurrentUser, cleared_session_cookies, session_cookies, start_session};
 use shared::http::{Json, Ok, ok};
+use shared::openapi::{
+    CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
+    UnsupportedMediaType,
+};
 use shared::store::{NewUser, UserChange, UserRecord};
 use shared::{ApiError, AppState};
 
+/// Create an account and start a session.
+#[utoipa::path(
+    post, path = "/api/auth/signup", tag = "auth", operation_id = "signup",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "The account and a session token, also set as the `token` cookie.",
+         body = Success<Session>,
+         headers(("Set-Cookie" = String, description = "`token=<jwt>; HttpOnly; SameSite=Lax; Path=/; \
+                                                        Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`."))),
+        EmailExists, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
+    )
+)]
 pub async fn signup(
     State(state): State<AppState>,
     Json(body): Json<SignupRequest>,
@@ -21,6 +37,18 @@ pub async fn signup(
     session_response(&state, StatusCode::CREATED, user).await
 }
 
+/// Start a session.
+#[utoipa::path(
+    post, path = "/api/auth/signin", tag = "auth", operation_id = "signin",
+    request_body = SigninRequest,
+    responses(
+        (status = 200, description = "The user and a session token, also set as the `token` cookie.",
+         body = Success<Session>,
+         headers(("Set-Cookie" = String, description = "`token=<jwt>; HttpOnly; SameSite=Lax; Path=/; \
+                                                        Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`."))),
+        InvalidCredentials, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
+    )
+)]
 pub async fn signin(
     State(state): State<AppState>,
     Json(body): Json<SigninRequest>,
@@ -35,17 +63,50 @@ pub async fn signin(
     session_response(&state, StatusCode::OK, user).await
 }
 
+/// End this session: the token is revoked and the cookie cleared.
+#[utoipa::path(
+    post, path = "/api/auth/signout", tag = "auth", operation_id = "signout",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Signed out; the token no longer works.",
+         headers(("Set-Cookie" = String, description = "`token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`"))),
+        Unauthorized, CrossOrigin, RateLimited,
+    )
+)]
 pub async fn signout(State(state): State<AppState>, current: CurrentUser) -> Result<Response, ApiError> {
     state.store.delete_session(current.session_id).await?;
     state.sessions.forget(current.session_id);
-    let cookie = clear_session_cookie(state.config.cookie_secure);
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+    let cookies = cleared_session_cookies(state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
+    Ok((StatusCode::NO_CONTENT, AppendHeaders(cookies)).into_response())
 }
 
+/// The signed-in user.
+#[utoipa::path(
+    get, path = "/api/auth/me", tag = "auth", operation_id = "me",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The user.", body = Success<UserEnvelope>),
+        Unauthorized, RateLimited,
+    )
+)]
 pub async fn me(current: CurrentUser) -> Ok<UserEnvelope> {
     ok(UserEnvelope { user: current.user.into() })
 }
 
+/// Change the name, email or password. The email and the password need
+/// `current_password`; a new password signs out every other session.
+#[utoipa::path(
+    put, path = "/api/auth/profile", tag = "auth", operation_id = "update_profile",
+    request_body = ProfileRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The updated user.", body = Success<UserEnvelope>),
+        EmailExists,
+        (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
+                                      `current_password` is wrong.", body = Failure),
+        CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
+    )
+)]
 pub async fn update_profile(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -87,7 +148,7 @@ async fn session_response(
     user: UserRecord,
 ) -> Result<Response, ApiError> {
     let issued = start_session(state, &user).await?;
-    let cookie = session_cookie(&issued.token, state.config.cookie_secure);
+    let cookies = session_cookies(&issued.token, state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
     let body = Session { user: user.into(), token: issued.token };
-    Ok((status, [(SET_COOKIE, cookie)], axum::Json(shared::api::Success::new(body))).into_response())
+    Ok((status, AppendHeaders(cookies), axum::Json(shared::api::Success::new(body))).into_response())
 }

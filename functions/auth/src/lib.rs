@@ -4,21 +4,29 @@ mod handlers;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post, put};
 use shared::AppState;
 use shared::http::{limit_credentials, limit_user};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+pub fn router(state: AppState) -> Router {
+    routes(state).into()
+}
+
+/// Every route with its OpenAPI operation: each path and method is written once, in the
+/// handler's `#[utoipa::path]`, and `routes!` registers it from there.
+///
 /// Credential endpoints are limited per client IP; the signed-in ones count toward the
 /// user's own limit, so reloading a page never locks anyone out of signing in.
-pub fn router(state: AppState) -> Router {
-    let credentials = Router::new()
-        .route("/api/auth/signup", post(handlers::signup))
-        .route("/api/auth/signin", post(handlers::signin))
+pub fn routes(state: AppState) -> OpenApiRouter {
+    let credentials = OpenApiRouter::new()
+        .routes(routes!(handlers::signup))
+        .routes(routes!(handlers::signin))
         .route_layer(from_fn_with_state(state.clone(), limit_credentials));
-    let account = Router::new()
-        .route("/api/auth/signout", post(handlers::signout))
-        .route("/api/auth/me", get(handlers::me))
-        .route("/api/auth/profile", put(handlers::update_profile))
+    let account = OpenApiRouter::new()
+        .routes(routes!(handlers::signout))
+        .routes(routes!(handlers::me))
+        .routes(routes!(handlers::update_profile))
         .route_layer(from_fn_with_state(state.clone(), limit_user));
     credentials.merge(account).with_state(state)
 }

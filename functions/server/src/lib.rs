@@ -1,5 +1,7 @@
 //! The three function routers as one process, serving the web app beside the API.
 
+mod docs;
+pub mod openapi;
 mod site;
 
 use std::path::Path;
@@ -11,12 +13,13 @@ use axum::routing::any;
 use shared::AppState;
 use shared::http::{finish, not_found, record_client_ip};
 
-/// The API, plus the web app from `static_dir` when it holds a build. Unknown paths
+/// The API with its OpenAPI document and docs page, plus the web app from `static_dir`
+/// when it holds a build. Unknown paths
 /// under `/api` and `/health` stay JSON 404s; every other path gets `index.html`, so
 /// deep links and reloads reach the client-side router.
 pub fn app(state: AppState, static_dir: &Path) -> Router {
     let config = state.config.clone();
-    let api = auth::router(state.clone()).merge(tasks::router(state.clone())).merge(health::router(state));
+    let api = openapi::api(state);
     let router = match site::service(static_dir) {
         Some(site) => api
             .route("/api", any(not_found))

@@ -1,18 +1,39 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use shared::api::{CreateTaskRequest, ListQuery, Pagination, Task, UpdateTaskRequest};
+use shared::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
 use shared::auth::CurrentUser;
 use shared::http::{Created, Json, Ok, Path, Query, created, ok, page};
+use shared::openapi::{
+    CrossOrigin, InvalidInput, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound, Unauthorized,
+    UnsupportedMediaType,
+};
 use shared::{ApiError, AppState};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 /// Named, so a bad id is reported against `id`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct TaskPath {
+    /// The task's id.
+    #[param(minimum = 1)]
     id: i64,
 }
 
+/// A created task's id, for the operations stateful API tests can chain after it.
+const CREATED_ID: &str = "$response.body#/data/id";
+
+/// The caller's tasks, newest first.
+#[utoipa::path(
+    get, path = "/api/tasks", tag = "tasks", operation_id = "list_tasks",
+    params(ListQuery),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of tasks; `pagination` is always present.", body = Success<Vec<Task>>),
+        Unauthorized, InvalidInput, RateLimited,
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -25,6 +46,21 @@ pub async fn list(
     Ok(page(tasks, pagination))
 }
 
+/// Create a task.
+#[utoipa::path(
+    post, path = "/api/tasks", tag = "tasks", operation_id = "create_task",
+    request_body = CreateTaskRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "The new task.", body = Success<Task>, links(
+            ("GetTask" = (operation_id = "get_task", parameters(("id" = CREATED_ID)))),
+            ("UpdateTask" = (operation_id = "update_task", parameters(("id" = CREATED_ID)))),
+            ("ToggleTask" = (operation_id = "toggle_task", parameters(("id" = CREATED_ID)))),
+            ("DeleteTask" = (operation_id = "delete_task", parameters(("id" = CREATED_ID)))),
+        )),
+        Unauthorized, CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -34,6 +70,16 @@ pub async fn create(
     Ok(created(state.store.insert_task(current.user.id, &task).await?))
 }
 
+/// One task.
+#[utoipa::path(
+    get, path = "/api/tasks/{id}", tag = "tasks", operation_id = "get_task",
+    params(TaskPath),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task.", body = Success<Task>),
+        Unauthorized, OthersTask, TaskNotFound, InvalidInput, RateLimited,
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -45,6 +91,19 @@ pub async fn get(
     }
 }
 
+/// Change a task: absent fields stay, `"description": null` clears it, and `updated_at`
+/// moves.
+#[utoipa::path(
+    put, path = "/api/tasks/{id}", tag = "tasks", operation_id = "update_task",
+    params(TaskPath),
+    request_body = UpdateTaskRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The updated task.", body = Success<Task>),
+        Unauthorized, OthersTask, TaskNotFound, PayloadTooLarge, UnsupportedMediaType, InvalidInput,
+        RateLimited,
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -58,6 +117,16 @@ pub async fn update(
     }
 }
 
+/// Flip a task between done and not done.
+#[utoipa::path(
+    patch, path = "/api/tasks/{id}/complete", tag = "tasks", operation_id = "toggle_task",
+    params(TaskPath),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task with `completed` toggled.", body = Success<Task>),
+        Unauthorized, OthersTask, TaskNotFound, InvalidInput, RateLimited,
+    )
+)]
 pub async fn toggle(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -69,6 +138,16 @@ pub async fn toggle(
     }
 }
 
+/// Delete a task.
+#[utoipa::path(
+    delete, path = "/api/tasks/{id}", tag = "tasks", operation_id = "delete_task",
+    params(TaskPath),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Deleted; there is no body."),
+        Unauthorized, OthersTask, TaskNotFound, InvalidInput, RateLimited,
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     current: CurrentUser,

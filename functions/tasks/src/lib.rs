@@ -4,15 +4,22 @@ mod handlers;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, patch};
 use shared::AppState;
 use shared::http::limit_user;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/tasks", get(handlers::list).post(handlers::create))
-        .route("/api/tasks/{id}", get(handlers::get).put(handlers::update).delete(handlers::delete))
-        .route("/api/tasks/{id}/complete", patch(handlers::toggle))
+    routes(state).into()
+}
+
+/// Every route with its OpenAPI operation: each path and method is written once, in the
+/// handler's `#[utoipa::path]`, and `routes!` registers it from there.
+pub fn routes(state: AppState) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list, handlers::create))
+        .routes(routes!(handlers::get, handlers::update, handlers::delete))
+        .routes(routes!(handlers::toggle))
         .route_layer(from_fn_with_state(state.clone(), limit_user))
         .with_state(state)
 }

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use crate::domain::FieldErrors;
 use crate::error::ApiError;
 
-/// A JSON body. Wrong content type → 415, too large → 413, and anything that is not
-/// the expected JSON → 422 with the offending field named where serde knows it.
+/// A JSON object body. Wrong content type → 415, too large → 413, and anything that is
+/// not the expected JSON object → 422 with the offending field named where serde knows it.
 pub struct Json<T>(pub T);
 
 impl<T, S> FromRequest<S> for Json<T>
@@ -29,9 +29,16 @@ where
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
         deserializer.end().map_err(|_| ApiError::validation("The request body is not valid JSON."))?;
+        // serde also fills a struct from an array of its fields in order; every body of
+        // this API is an object.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::validation(NOT_AN_OBJECT));
+        }
         Ok(Self(value))
     }
 }
+
+const NOT_AN_OBJECT: &str = "The request body must be a JSON object with the expected fields.";
 
 fn is_json(req: &Request) -> bool {
     req.headers()
@@ -60,7 +67,7 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
         return ApiError::validation("The request body is not valid JSON.");
     }
     if path == "." {
-        return ApiError::validation("The request body must be a JSON object with the expected fields.");
+        return ApiError::validation(NOT_AN_OBJECT);
     }
     let text = inner.to_string();
     let message = if text.contains("expected a string") {
