@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_ssm::config::{Credentials, Region};
 use aws_sdk_ssm::types::ParameterType;
 use axum::Router;
@@ -32,7 +33,7 @@ struct Moto {
 
 impl Moto {
     /// `None` (skip) when it cannot start here, unless `CI=true`: then the test fails.
-    fn start() -> Option<Self> {
+    async fn start() -> Option<Self> {
         let program = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
         let port = free_port();
         let started = Command::new(&program)
@@ -49,13 +50,26 @@ impl Moto {
             if Instant::now() > deadline || moto.child.try_wait().ok().flatten().is_some() {
                 return skip(&format!("{program} did not listen on port {port}"));
             }
-            std::thread::sleep(Duration::from_millis(100));
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        moto.warm_up().await;
         Some(moto)
     }
 
+    /// moto loads each service on its first request, which can take longer than the
+    /// function's tight start-up timeouts on a busy machine.
+    async fn warm_up(&self) {
+        let sdk = self.sdk().await;
+        let ssm = aws_sdk_ssm::Client::new(&sdk).describe_parameters().send().await;
+        ssm.expect("moto answers SSM");
+        let secrets = aws_sdk_secretsmanager::Client::new(&sdk).list_secrets().send().await;
+        secrets.expect("moto answers Secrets Manager");
+    }
+
+    /// The test's own client: the function's loader, with room for a slow moto.
     async fn sdk(&self) -> aws_config::SdkConfig {
         shared::secrets::loader()
+            .timeout_config(TimeoutConfig::builder().operation_timeout(Duration::from_secs(60)).build())
             .endpoint_url(&self.endpoint)
             .region(Region::new(REGION))
             .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
@@ -197,7 +211,7 @@ impl Drop for Running {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn references_are_fetched_at_cold_start_from_ssm_and_secrets_manager() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start().await else { return };
     // Each variable once from each service, over two cold starts.
     for (run, database_via, jwt_via) in [(1, "PARAMETER", "SECRET_ARN"), (2, "SECRET_ARN", "PARAMETER")] {
         let scratch = Scratch::new("fetched");
@@ -236,7 +250,7 @@ async fn references_are_fetched_at_cold_start_from_ssm_and_secrets_manager() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_parameter_or_secret_stops_the_cold_start_with_one_line() {
-    let Some(moto) = Moto::start() else { return };
+    let Some(moto) = Moto::start().await else { return };
     let scratch = Scratch::new("missing");
     let missing_arn = format!("arn:aws:secretsmanager:{REGION}:123456789012:secret:taskapp/none-AbCdEf");
     let cases = [

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Lints everything deployment: template.yaml with cfn-lint and `sam validate --lint`
+# (both offline), the Dockerfile with hadolint, the GitHub workflows with actionlint
+# (which runs shellcheck on their `run:` scripts), and the deployment scripts with
+# ShellCheck too. Installs the tools first (scripts/install-deploy-tools.sh). Takes
+# seconds.
+#
+# Usage: scripts/deploy-checks.sh    (no arguments; exits non-zero on the first finding)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source scripts/install-deploy-tools.sh
+# `sam validate` needs a region even offline; the telemetry prompt would only add noise.
+export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-eu-west-1} SAM_CLI_TELEMETRY=0
+
+step() { printf '==> %s\n' "$*"; "$@"; }
+
+step cfn-lint template.yaml
+step sam validate --lint --template-file template.yaml
+step hadolint Dockerfile
+step actionlint
+step shellcheck scripts/install-deploy-tools.sh scripts/deploy-checks.sh scripts/container-test.sh \
+    scripts/lambda-watch-test.sh
