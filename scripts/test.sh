@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: lints, the wasm32 build of the shared types, unit and integration
-# tests on SQLite and Postgres, the browser flow in headless Chromium, schemathesis
-# against the OpenAPI document, and coverage.
+# Runs every test: formatting and lints (Rust, the SAM template, the Dockerfile, the
+# workflows), the wasm32 build, unit and integration tests on SQLite and Postgres, the
+# browser flow in headless Chromium, schemathesis against the OpenAPI document, the
+# container layout, `cargo lambda watch`, a quick benchmark run, and coverage.
 # Installs what it needs on a new machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "tools"
 scripts/install-tools.sh
+# Puts moto_server, cargo-lambda, zig and the deployment linters on PATH.
+source scripts/install-deploy-tools.sh
 
 step "postgres"
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -22,8 +25,9 @@ fi
 
 step "format and lints"
 cargo fmt --all --check
-cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p frontend -p shared --target wasm32-unknown-unknown --locked -- -D warnings
+scripts/deploy-checks.sh
 
 step "web app (release, wasm32)"
 scripts/build-frontend.sh
@@ -41,6 +45,13 @@ scripts/e2e.sh "$target_dir/debug/server"
 step "API fuzzing (schemathesis, from /api/openapi.json)"
 scripts/schemathesis.sh "$target_dir/debug/server"
 
+step "container layout and cargo lambda watch"
+scripts/container-test.sh "$target_dir/debug/server"
+scripts/lambda-watch-test.sh
+
+step "benchmark harness (quick; asserts nothing about speed)"
+scripts/bench.sh --quick
+
 step "coverage"
-cargo llvm-cov report --summary-only --ignore-filename-regex 'frontend/' --fail-under-lines 80
-cargo llvm-cov report --summary-only --ignore-filename-regex '(shared|functions)/' --fail-under-lines 70
+cargo llvm-cov report --summary-only --ignore-filename-regex '(frontend|bench)/' --fail-under-lines 80
+cargo llvm-cov report --summary-only --ignore-filename-regex '(shared|functions|bench)/' --fail-under-lines 70
