@@ -107,5 +107,5 @@ pub fn append(path: &str, section: &str) {
     let existing = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmark results\n\n".into());
     let (head, rest) = existing.split_once("\n## ").map_or((existing.as_str(), ""), |(h, r)| (h, r));
     let rest = if rest.is_empty() { String::new() } else { format!("## {rest}") };
-    let _ = std::fs::write(path, format!("{}\n{section}\n{rest}", head.trim_end()));
+    let _ = std::fs::write(path, format!("{}\n\n{section}\n{rest}", head.trim_end()));
 }

@@ -19,8 +19,9 @@ use shared::{ApiError, AppState};
     responses(
         (status = 201, description = "The account and a session token, also set as the `token` cookie.",
          body = Success<Session>,
-         headers(("Set-Cookie" = String, description = "`token=<jwt>; HttpOnly; SameSite=Lax; Path=/; \
-                                                        Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`."))),
+         headers(("Set-Cookie" = String, description = "Two cookies, each `SameSite=Lax; Path=/; \
+                   Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`: the session, `token=<jwt>; \
+                   HttpOnly`, and `signed_in=1`, which scripts may read."))),
         EmailExists, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]
@@ -44,8 +45,9 @@ pub async fn signup(
     responses(
         (status = 200, description = "The user and a session token, also set as the `token` cookie.",
          body = Success<Session>,
-         headers(("Set-Cookie" = String, description = "`token=<jwt>; HttpOnly; SameSite=Lax; Path=/; \
-                                                        Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`."))),
+         headers(("Set-Cookie" = String, description = "Two cookies, each `SameSite=Lax; Path=/; \
+                   Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`: the session, `token=<jwt>; \
+                   HttpOnly`, and `signed_in=1`, which scripts may read."))),
         InvalidCredentials, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]
@@ -69,7 +71,7 @@ pub async fn signin(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Signed out; the token no longer works.",
-         headers(("Set-Cookie" = String, description = "`token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`"))),
+         headers(("Set-Cookie" = String, description = "Clears `token` and `signed_in` with `Max-Age=0`."))),
         Unauthorized, CrossOrigin, RateLimited,
     )
 )]
