@@ -150,7 +150,8 @@ async fn session_response(
     user: UserRecord,
 ) -> Result<Response, ApiError> {
     let issued = start_session(state, &user).await?;
-    let cookies = session_cookies(&issued.token, state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
+    let cookies =
+        session_cookies(&issued.token, state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
     let body = Session { user: user.into(), token: issued.token };
     Ok((status, AppendHeaders(cookies), axum::Json(shared::api::Success::new(body))).into_response())
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Fuzzes the API from its own OpenAPI document with schemathesis: SERVER_BINARY on a
+# fresh SQLite database and a free loopback port, every check on, at least 100 examples
+# per operation, stateful runs along the document's links, a bounded time. Exits with
+# schemathesis' status.
+#
+#   cargo build -p server && scripts/schemathesis.sh target/debug/server
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+server=${1:?usage: scripts/schemathesis.sh SERVER_BINARY}
+if [ ! -x "$server" ]; then
+    echo "schemathesis: $server is not an executable; build it with: cargo build -p server" >&2
+    exit 2
+fi
+server=$(realpath "$server")
+
+version=4.32.5
+venv=${XDG_CACHE_HOME:-$HOME/.cache}/taskapp-tools/schemathesis-$version
+if [ ! -x "$venv/bin/st" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
+fi
+
+tmp=$(mktemp -d)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base_url="http://127.0.0.1:$port"
+
+# Thousands of requests from one address and one user within a few minutes: raise the
+# rate limits (5 and 100 a minute by default) so that 429 stays the exception it is.
+DATABASE_URL="sqlite://$tmp/fuzz.db" \
+    JWT_SECRET="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
+    HOST=127.0.0.1 PORT="$port" STATIC_DIR="$tmp/no-web-app" \
+    COOKIE_SECURE=false BCRYPT_COST=4 RUST_LOG=warn \
+    AUTH_RATE_LIMIT_PER_MINUTE=100000 TASKS_RATE_LIMIT_PER_MINUTE=1000000 \
+    "$server" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+
+stop() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap stop EXIT
+
+for _ in $(seq 1 100); do
+    curl -fs "$base_url/health" >/dev/null && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "schemathesis: the server exited during start-up:" >&2
+        cat "$tmp/server.log" >&2
+        exit 1
+    fi
+    sleep 0.2
+done
+
+# The user whose Bearer token the run uses; schemathesis signs in again as this user
+# whenever a request gets 401, which is what follows the fuzzed signout.
+export ST_EMAIL="fuzzer-$port@example.com" ST_PASSWORD="fuzz $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+curl -fsS -o /dev/null "$base_url/api/auth/signup" -H 'content-type: application/json' \
+    -d "{\"email\": \"$ST_EMAIL\", \"name\": \"Fuzzer\", \"password\": \"$ST_PASSWORD\"}"
+
+status=0
+SCHEMATHESIS_HOOKS=hooks PYTHONPATH=scripts/schemathesis \
+    "$venv/bin/st" --config-file scripts/schemathesis/schemathesis.toml run "$base_url/api/openapi.json" \
+    || status=$?
+if [ "$status" -ne 0 ]; then
+    echo "schemathesis: server log (last 50 lines):" >&2
+    tail -n 50 "$tmp/server.log" >&2
+fi
+exit "$status"
