@@ -107,6 +107,8 @@ fi
 in_image() {
     exec python3 - "$root" "$workdir" "$uid" "$@" <<'PY'
 import os, sys
+# os.execvpe imports `warnings` lazily; after the chroot the standard library is gone.
+import warnings  # noqa: F401
 root, workdir, uid, *argv = sys.argv[1:]
 env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/"}
 env.update(item.split("=", 1) for item in os.environ["IMAGE_ENV"].split("\n") if item)
