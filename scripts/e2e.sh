@@ -17,46 +17,12 @@ if [ ! -f frontend/dist/index.html ]; then
 fi
 scripts/install-frontend-tools.sh >/dev/null
 
-tmp=$(mktemp -d)
-port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
-base_url="http://127.0.0.1:$port"
-
+source scripts/test-server.sh
 # The flow signs up and in several times and makes a few hundred task calls a minute from
 # one address: raise the rate limits (5 and 100 a minute by default) so that it is never
 # throttled. The app's 429 message is tested with a stubbed response instead.
-DATABASE_URL="sqlite://$tmp/e2e.db" \
-    JWT_SECRET="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
-    HOST=127.0.0.1 PORT="$port" STATIC_DIR=frontend/dist \
-    COOKIE_SECURE=false BCRYPT_COST=4 \
-    AUTH_RATE_LIMIT_PER_MINUTE=1000 TASKS_RATE_LIMIT_PER_MINUTE=10000 \
-    "$server" >"$tmp/server.log" 2>&1 &
-server_pid=$!
-
-stop() {
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap stop EXIT
-
-healthy() {
-    node -e 'fetch(process.argv[1]).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))' \
-        "$base_url/health"
-}
-for _ in $(seq 1 100); do
-    healthy && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "e2e: the server exited during start-up:" >&2
-        cat "$tmp/server.log" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
-if ! healthy; then
-    echo "e2e: $base_url/health did not answer 200 within 20 s:" >&2
-    tail -n 50 "$tmp/server.log" >&2
-    exit 1
-fi
+start_test_server e2e "$server" STATIC_DIR=frontend/dist \
+    AUTH_RATE_LIMIT_PER_MINUTE=1000 TASKS_RATE_LIMIT_PER_MINUTE=10000
 
 status=0
 # One file at a time, so that the paint timings do not share the CPU with the flow.

@@ -22,36 +22,11 @@ if [ ! -x "$venv/bin/st" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-tmp=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base_url="http://127.0.0.1:$port"
-
+source scripts/test-server.sh
 # Thousands of requests from one address and one user within a few minutes: raise the
 # rate limits (5 and 100 a minute by default) so that 429 stays the exception it is.
-DATABASE_URL="sqlite://$tmp/fuzz.db" \
-    JWT_SECRET="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
-    HOST=127.0.0.1 PORT="$port" STATIC_DIR="$tmp/no-web-app" \
-    COOKIE_SECURE=false BCRYPT_COST=4 RUST_LOG=warn \
-    AUTH_RATE_LIMIT_PER_MINUTE=100000 TASKS_RATE_LIMIT_PER_MINUTE=1000000 \
-    "$server" >"$tmp/server.log" 2>&1 &
-server_pid=$!
-
-stop() {
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap stop EXIT
-
-for _ in $(seq 1 100); do
-    curl -fs "$base_url/health" >/dev/null && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "schemathesis: the server exited during start-up:" >&2
-        cat "$tmp/server.log" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
+start_test_server schemathesis "$server" STATIC_DIR=/nonexistent RUST_LOG=warn \
+    AUTH_RATE_LIMIT_PER_MINUTE=100000 TASKS_RATE_LIMIT_PER_MINUTE=1000000
 
 # The user whose Bearer token the run uses; schemathesis signs in again as this user
 # whenever a request gets 401, which is what follows the fuzzed signout.
