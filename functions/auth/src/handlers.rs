@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
-use shared::auth::{CurrentUser, cleared_session_cookies, session_cookies, start_session};
+use shared::auth::{CurrentUser, SessionDevice, cleared_session_cookies, session_cookies, start_session};
 use shared::http::{Json, Ok, ok};
 use shared::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
@@ -27,6 +27,7 @@ use shared::{ApiError, AppState};
 )]
 pub async fn signup(
     State(state): State<AppState>,
+    device: SessionDevice,
     Json(body): Json<SignupRequest>,
 ) -> Result<Response, ApiError> {
     let signup = body.parse().map_err(ApiError::invalid_fields)?;
@@ -35,7 +36,7 @@ pub async fn signup(
         .store
         .insert_user(NewUser { email: &signup.email, name: &signup.name, password_hash: &password_hash })
         .await?;
-    session_response(&state, StatusCode::CREATED, user).await
+    session_response(&state, StatusCode::CREATED, user, &device).await
 }
 
 /// Start a session.
@@ -53,6 +54,7 @@ pub async fn signup(
 )]
 pub async fn signin(
     State(state): State<AppState>,
+    device: SessionDevice,
     Json(body): Json<SigninRequest>,
 ) -> Result<Response, ApiError> {
     let signin = body.parse().map_err(ApiError::invalid_fields)?;
@@ -62,7 +64,7 @@ pub async fn signin(
         return Err(ApiError::InvalidCredentials);
     }
     let user = user.ok_or(ApiError::InvalidCredentials)?;
-    session_response(&state, StatusCode::OK, user).await
+    session_response(&state, StatusCode::OK, user, &device).await
 }
 
 /// End this session: the token is revoked and the cookie cleared.
@@ -148,8 +150,9 @@ async fn session_response(
     state: &AppState,
     status: StatusCode,
     user: UserRecord,
+    device: &SessionDevice,
 ) -> Result<Response, ApiError> {
-    let issued = start_session(state, &user).await?;
+    let issued = start_session(state, &user, device).await?;
     let cookies =
         session_cookies(&issued.token, state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
     let body = Session { user: user.into(), token: issued.token };
