@@ -72,11 +72,11 @@ async fn signin_from(app: &TestApp, email: &str, user_agent: &str, ip: &str) -> 
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::USER_AGENT, user_agent)
         .body(Body::from(body))
-        .unwrap();
-    request.extensions_mut().insert(ClientIp(ip.parse().unwrap()));
+        .expect("request");
+    request.extensions_mut().insert(ClientIp(ip.parse().expect("an IP address")));
     let response = app.send(request).await;
     assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
-    response.data()["token"].as_str().unwrap().to_owned()
+    response.data()["token"].as_str().expect("a token").to_owned()
 }
 
 async fn me(app: &TestApp, token: &str) -> StatusCode {
@@ -86,7 +86,7 @@ async fn me(app: &TestApp, token: &str) -> StatusCode {
 async fn sessions(app: &TestApp, token: &str) -> Vec<Value> {
     let response = app.call(Method::GET, "/api/auth/sessions", None, Some(token)).await;
     assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
-    response.data().as_array().unwrap().clone()
+    response.data().as_array().expect("a list").clone()
 }
 
 fn token_error(response: &TestResponse) -> &str {
@@ -99,12 +99,12 @@ async fn scalar(app: &TestApp, sql: &str, id: Uuid) -> i64 {
     let url = &app.state.config.database_url;
     match app.backend {
         Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut conn).await.unwrap()
+            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut conn).await.expect("query")
         }
         Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut conn).await.unwrap()
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut conn).await.expect("query")
         }
     }
 }
@@ -113,12 +113,12 @@ async fn execute(app: &TestApp, sql: &str, id: Uuid) {
     let url = &app.state.config.database_url;
     match app.backend {
         Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut conn).await.unwrap();
+            let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut conn).await.expect("statement");
         }
         Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut conn).await.unwrap();
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut conn).await.expect("statement");
         }
     }
 }
