@@ -99,8 +99,9 @@ impl ApiRequest {
     }
 }
 
-/// Where "Export my data" points: a plain link, so the browser downloads the file the
-/// API names in `Content-Disposition`.
+/// Where "Export my data" points: a plain link (`rel="external"`, so the client-side
+/// router lets the browser have it), which downloads the file the API names in
+/// `Content-Disposition`.
 pub const EXPORT_PATH: &str = "/api/auth/export";
 
 #[cfg(test)]
@@ -167,7 +168,10 @@ mod tests {
         let one = ApiRequest::delete_session("7c1e");
         assert_eq!((one.method, one.path.as_str()), (Method::Delete, "/api/auth/sessions/7c1e"));
         let others = ApiRequest::delete_other_sessions();
-        assert_eq!((others.method, others.path.as_str(), others.body), (Method::Delete, "/api/auth/sessions", None));
+        assert_eq!(
+            (others.method, others.path.as_str(), others.body),
+            (Method::Delete, "/api/auth/sessions", None)
+        );
         let delete = ApiRequest::delete_account(&DeleteAccountRequest { current_password: "pw".into() });
         assert_eq!((delete.method, delete.path.as_str()), (Method::Delete, "/api/auth/account"));
         assert_eq!(body(&delete), json!({"current_password": "pw"}));

@@ -50,7 +50,7 @@ impl Page {
             Self::Signup => "Sign up · Tasks",
             Self::Profile => "Profile · Tasks",
             Self::ForgotPassword => "Forgot password · Tasks",
-            Self::ResetPassword => "Choose a new password · Tasks",
+            Self::ResetPassword => "Reset your password · Tasks",
             Self::NotFound => "Page not found · Tasks",
         }
     }

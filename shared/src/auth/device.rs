@@ -23,8 +23,13 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionDevice {
         let user_agent = parts
             .headers
             .get(USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|ua| ua.trim().chars().take(USER_AGENT_MAX_CHARS).collect::<String>())
+            .map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .trim()
+                    .chars()
+                    .take(USER_AGENT_MAX_CHARS)
+                    .collect::<String>()
+            })
             .filter(|ua| !ua.is_empty());
         let ip = client_ip(&parts.extensions).map(|ip| ip.to_string());
         Ok(Self { user_agent, ip })
@@ -40,7 +45,8 @@ mod tests {
 
     #[tokio::test]
     async fn cuts_the_user_agent_and_takes_the_client_ip() {
-        let mut request = Request::builder().header(USER_AGENT, "é".repeat(300)).body(()).unwrap();
+        let long = axum::http::HeaderValue::from_bytes("é".repeat(300).as_bytes()).unwrap();
+        let mut request = Request::builder().header(USER_AGENT, long).body(()).unwrap();
         request.extensions_mut().insert(ClientIp("2001:db8::1".parse().unwrap()));
         let (mut parts, ()) = request.into_parts();
         let device = SessionDevice::from_request_parts(&mut parts, &()).await.unwrap();

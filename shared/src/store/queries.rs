@@ -91,6 +91,10 @@ pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 
 pub const PURGE_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE created_at < $1";
 
+/// Takes the user's row lock (a write lock in SQLite), so that concurrent requests for
+/// one account count each other's links instead of all passing the cap at once.
+pub const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1";
+
 /// Inserts nothing once the user has `$6` links created after `$5`.
 pub const INSERT_PASSWORD_RESET: &str = "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) \
     SELECT $1, $2, $3, $4 \
@@ -369,6 +373,7 @@ macro_rules! impl_store {
                 let at = now();
                 let issue = async {
                     let mut tx = self.pool.begin().await?;
+                    sqlx::query(queries::LOCK_USER).bind(reset.user_id).execute(&mut *tx).await?;
                     let inserted = sqlx::query(queries::INSERT_PASSWORD_RESET)
                         .bind(reset.token_hash)
                         .bind(reset.user_id)

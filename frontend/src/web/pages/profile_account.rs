@@ -19,7 +19,7 @@ pub fn ExportData() -> View {
         section(class="card", aria-labelledby="export-heading") {
             h2(id="export-heading") { "Your data" }
             p { "Download your account and every task as a JSON file." }
-            a(class="button secondary", href=EXPORT_PATH, download="") { "Export my data" }
+            a(class="button secondary", href=EXPORT_PATH, download="", rel="external") { "Export my data" }
         }
     }
 }

@@ -57,7 +57,8 @@ pub fn SignedInDevices() -> View {
         });
     };
 
-    let others = create_memo(move || devices.with(|list| list.iter().flatten().filter(|d| !d.current).count()));
+    let others =
+        create_memo(move || devices.with(|list| list.iter().flatten().filter(|d| !d.current).count()));
     let rows = move || {
         let at = now();
         let list = devices.get_clone().unwrap_or_default();

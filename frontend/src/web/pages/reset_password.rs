@@ -75,7 +75,7 @@ pub fn ResetPassword() -> View {
                     let submit = submit.clone();
                     view! {
                         form(class="card auth-card", novalidate=true, aria-labelledby="reset-heading", on:submit=submit) {
-                            h1(id="reset-heading", class="page-title") { "Choose a new password" }
+                            h1(id="reset-heading", class="page-title") { "Reset your password" }
                             p(class="lead") { "Your other sessions will be signed out." }
                             FormAlert(message=form_error)
                             Field(id="reset-password", label="New password", kind="password", autocomplete="new-password",
