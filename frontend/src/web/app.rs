@@ -38,8 +38,9 @@ impl Page {
     fn access(self) -> Access {
         match self {
             Self::Dashboard | Self::Profile => Access::Members,
-            Self::Signin | Self::Signup | Self::ForgotPassword | Self::ResetPassword => Access::Visitors,
-            Self::NotFound => Access::Anyone,
+            Self::Signin | Self::Signup => Access::Visitors,
+            // A reset link may be opened in a browser that is still signed in.
+            Self::ForgotPassword | Self::ResetPassword | Self::NotFound => Access::Anyone,
         }
     }
 

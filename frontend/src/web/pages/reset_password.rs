@@ -6,6 +6,7 @@ use sycamore::prelude::*;
 use crate::api::{ApiError, ApiRequest};
 use crate::form_errors::FormErrors;
 use crate::forms;
+use crate::session::SessionState;
 use crate::web::components::{Field, FormAlert};
 use crate::web::{dom, http};
 
@@ -33,6 +34,7 @@ enum Stage {
 
 #[component]
 pub fn ResetPassword() -> View {
+    let session = use_context::<Signal<SessionState>>();
     // The token leaves the address bar at once: it must not stay in the history, nor
     // reach another site in a `Referer`.
     let token = token_of(&dom::search());
@@ -57,7 +59,13 @@ pub fn ResetPassword() -> View {
             }
             busy.set(true);
             match http::fetch_empty(ApiRequest::reset_password(&request)).await {
-                Ok(()) => stage.set(Stage::Done),
+                Ok(()) => {
+                    // The reset revoked every session, this browser's too.
+                    if session.with_untracked(|s| s.user().is_some()) {
+                        session.set(SessionState::SignedOut);
+                    }
+                    stage.set(Stage::Done);
+                }
                 Err(error) if is_bad_link(&error) => stage.set(Stage::BadLink),
                 Err(error) => errors.set(FormErrors::from_api(&error, forms::RESET_PASSWORD)),
             }
