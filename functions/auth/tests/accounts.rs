@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Utc;
 use serde_json::{Value, json};
+use shared::api::CreateTaskRequest;
 use shared::auth::{MAX_SESSIONS_PER_USER, SessionDevice, start_session, sweep_if_due, sweep_now};
 use shared::http::ClientIp;
 use shared::store::{NewSession, UserRecord};
@@ -87,6 +88,12 @@ async fn sessions(app: &TestApp, token: &str) -> Vec<Value> {
     let response = app.call(Method::GET, "/api/auth/sessions", None, Some(token)).await;
     assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
     response.data().as_array().expect("a list").clone()
+}
+
+async fn add_task(app: &TestApp, user_id: Uuid, title: &str, description: Option<&str>) {
+    let request = CreateTaskRequest { title: title.into(), description: description.map(Into::into) };
+    let task = request.parse().expect("a valid task");
+    app.store().insert_task(user_id, &task).await.expect("insert a task");
 }
 
 fn token_error(response: &TestResponse) -> &str {
@@ -446,23 +453,11 @@ shared::store_tests! {
 
     async fn the_export_holds_the_user_and_every_task(app) {
         let (user, token) = app.user("ann@example.com").await;
-        let (_, bob) = app.user("bob@example.com").await;
-        let tasks_app = tasks::router(app.state.clone());
+        let (bob, _) = app.user("bob@example.com").await;
         for title in ["first", "second", "third"] {
-            let request = Request::post("/api/tasks")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .body(Body::from(json!({"title": title, "description": format!("about {title}")}).to_string()))
-                .unwrap();
-            let response = tower::ServiceExt::oneshot(tasks_app.clone(), request).await.unwrap();
-            assert_eq!(response.status(), StatusCode::CREATED);
+            add_task(&app, user.id, title, Some(&format!("about {title}"))).await;
         }
-        let request = Request::post("/api/tasks")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, format!("Bearer {bob}"))
-            .body(Body::from(json!({"title": "bob's"}).to_string()))
-            .unwrap();
-        tower::ServiceExt::oneshot(tasks_app, request).await.unwrap();
+        add_task(&app, bob.id, "bob's", None).await;
 
         let response = app.call(Method::GET, "/api/auth/export", None, Some(&token)).await;
         assert_eq!(response.status, StatusCode::OK);
@@ -486,16 +481,10 @@ shared::store_tests! {
     async fn deleting_the_account_needs_the_password_and_leaves_nothing(app) {
         let (user, token) = app.user("ann@example.com").await;
         let (bob, bob_token) = app.user("bob@example.com").await;
-        let tasks_app = tasks::router(app.state.clone());
-        for owner in [&token, &bob_token] {
-            let request = Request::post("/api/tasks")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Bearer {owner}"))
-                .body(Body::from(json!({"title": "mine"}).to_string()))
-                .unwrap();
-            tower::ServiceExt::oneshot(tasks_app.clone(), request).await.unwrap();
-        }
+        add_task(&app, user.id, "mine", None).await;
+        add_task(&app, bob.id, "mine", None).await;
         signin_from(&app, "ann@example.com", "Other device", "198.51.100.9").await;
+        assert_eq!(me(&app, &token).await, StatusCode::OK, "a signed-in request, counted per user");
         let buckets = format!("SELECT COUNT(*) FROM rate_limits WHERE bucket LIKE '%{}' AND $1 IS NOT NULL", user.id);
         assert!(scalar(&app, &buckets, user.id).await > 0, "the user's rate-limit bucket is there to delete");
 
