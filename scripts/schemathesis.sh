@@ -23,10 +23,11 @@ if [ ! -x "$venv/bin/st" ]; then
 fi
 
 source scripts/test-server.sh
-# Thousands of requests from one address and one user within a few minutes: raise the
-# rate limits (5 and 100 a minute by default) so that 429 stays the exception it is.
+# Thousands of requests from one address and one user within a few minutes, hundreds of
+# them with a wrong password: raise the limits (5 and 100 a minute, 10 failed passwords
+# per account in 15 minutes, by default) so that 429 stays the exception it is.
 start_test_server schemathesis "$server" STATIC_DIR=/nonexistent RUST_LOG=warn \
-    AUTH_RATE_LIMIT_PER_MINUTE=100000 TASKS_RATE_LIMIT_PER_MINUTE=1000000
+    AUTH_RATE_LIMIT_PER_MINUTE=100000 TASKS_RATE_LIMIT_PER_MINUTE=1000000 FAILED_PASSWORD_LIMIT=1000000
 
 # The user whose Bearer token the run uses; schemathesis signs in again as this user
 # whenever a request gets 401, which is what follows the fuzzed signout.

@@ -69,6 +69,9 @@ pub struct Config {
     /// Empty means "the server's own origin only".
     pub allowed_origins: Vec<String>,
     pub auth_rate_limit_per_minute: u32,
+    /// Failed password checks one account may take per 15 minutes before every check
+    /// of its password answers 429.
+    pub failed_password_limit: u32,
     pub tasks_rate_limit_per_minute: u32,
     /// Peers whose `X-Forwarded-For` is believed; empty means the socket address counts.
     pub trusted_proxies: Vec<IpNet>,
@@ -209,6 +212,10 @@ impl Config {
             auth_rate_limit_per_minute: positive(
                 parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 5)?,
                 "AUTH_RATE_LIMIT_PER_MINUTE",
+            )?,
+            failed_password_limit: positive(
+                parse(&var, "FAILED_PASSWORD_LIMIT", 10)?,
+                "FAILED_PASSWORD_LIMIT",
             )?,
             tasks_rate_limit_per_minute: positive(
                 parse(&var, "TASKS_RATE_LIMIT_PER_MINUTE", 100)?,

@@ -6,9 +6,12 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use shared::auth::{CHECK_WINDOW_SECS, MAX_FAILED_CHECKS};
+use shared::auth::CHECK_WINDOW_SECS;
 use shared::store_tests;
 use shared::testing::{TEST_PASSWORD, TestApp, v2_event};
+
+/// The default of `FAILED_PASSWORD_LIMIT`.
+const MAX_FAILED_CHECKS: i64 = 10;
 
 fn signin_event(email: &str, password: &str, ip: &str) -> Value {
     let body = json!({"email": email, "password": password}).to_string();

@@ -17,7 +17,7 @@ pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, cleared_session_cookies, sess
 pub use current_user::{CurrentUser, request_token};
 pub use device::{SessionDevice, USER_AGENT_MAX_CHARS};
 pub use last_seen::{LAST_SEEN_EVERY, LastSeen, record_last_seen};
-pub use password_check::{CHECK_WINDOW_SECS, MAX_FAILED_CHECKS, check_password};
+pub use password_check::{CHECK_WINDOW_SECS, check_password};
 pub use passwords::PasswordHasher;
 pub use reset_token::{ResetToken, hash_reset_token};
 pub use session::{MAX_SESSIONS_PER_USER, start_session};

@@ -30,6 +30,7 @@ fn lambda_defaults_are_small_and_json() {
     assert_eq!(config.bcrypt_cost, 12);
     assert!(config.cookie_secure);
     assert_eq!((config.auth_rate_limit_per_minute, config.tasks_rate_limit_per_minute), (5, 100));
+    assert_eq!(config.failed_password_limit, 10);
 }
 
 #[test]
