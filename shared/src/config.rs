@@ -74,6 +74,9 @@ pub struct Config {
     /// longest a token revoked through another instance keeps working. Zero turns it off.
     pub session_cache_ttl: Duration,
     pub log_format: LogFormat,
+    /// What CloudFront sends in `X-Origin-Verify`. When set, a Lambda function answers
+    /// only requests that carry it, and believes their `CloudFront-Viewer-Address`.
+    pub origin_secret: Option<String>,
 }
 
 /// How the pool and the circuit breaker around it behave.
@@ -213,6 +216,15 @@ impl Config {
             request_timeout: seconds(&var, "REQUEST_TIMEOUT_SECS", 25)?,
             session_cache_ttl: Duration::from_secs(parse(&var, "SESSION_CACHE_SECS", 5)?),
             log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
+            origin_secret: match var("ORIGIN_SECRET") {
+                Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                    return Err(ConfigError::new(
+                        "ORIGIN_SECRET",
+                        format!("must be at least {MIN_SECRET_BYTES} bytes"),
+                    ));
+                }
+                secret => secret,
+            },
         })
     }
 

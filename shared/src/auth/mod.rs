@@ -3,6 +3,7 @@
 
 mod cookie;
 mod current_user;
+mod origin;
 mod passwords;
 mod session;
 mod session_cache;
