@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Lints everything deployment: template.yaml with cfn-lint and `sam validate --lint`
-# (both offline), the Dockerfile with hadolint, the GitHub workflows with actionlint
-# (which runs shellcheck on their `run:` scripts), and the deployment scripts with
-# ShellCheck too. Installs the tools first (scripts/install-deploy-tools.sh). Takes
+# (both offline), then tests what it promises about CloudFront (scripts/template_test.py,
+# run by the venv's Python, whose cfn-lint reads the template); the Dockerfile with
+# hadolint, the GitHub workflows with actionlint (which runs shellcheck on their `run:`
+# scripts), and the deployment scripts with ShellCheck too. Installs the tools first (scripts/install-deploy-tools.sh). Takes
 # seconds.
 #
 # Usage: scripts/deploy-checks.sh    (no arguments; exits non-zero on the first finding)
@@ -17,6 +18,7 @@ step() { printf '==> %s\n' "$*"; "$@"; }
 
 step cfn-lint template.yaml
 step sam validate --lint --template-file template.yaml
+step python scripts/template_test.py
 step hadolint Dockerfile
 step actionlint
 step shellcheck scripts/install-deploy-tools.sh scripts/deploy-checks.sh scripts/container-test.sh \

@@ -50,12 +50,13 @@ export AWS_LAMBDA_HTTP_IGNORE_STAGE_IN_PATH=true
 
 log "migrating $DATABASE_URL"
 cargo run --quiet --locked -p server -- migrate
-# Built now, so that watch only starts them and the timings measure no compilation.
-cargo build --quiet --locked -p health -p tasks
+# Built now, so that watch only starts them and the timings measure no compilation. On
+# SQLite, so with the store that Lambda builds leave out.
+cargo build --quiet --locked -p health -p tasks --features shared/sqlite
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
-cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$port" >"$scratch/watch.log" 2>&1 &
+cargo lambda watch --features shared/sqlite --invoke-address 127.0.0.1 --invoke-port "$port" >"$scratch/watch.log" 2>&1 &
 watch_pid=$!
 for _ in $(seq 1 300); do
     curl -s -o /dev/null "$base/" && break

@@ -83,6 +83,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Password-reset mail: `SMTP_URL`, `MAIL_FROM`, `APP_URL`.
     pub mail: MailSettings,
+    /// What CloudFront sends in `X-Origin-Verify`. When set, a Lambda function answers
+    /// only requests that carry it, and believes their `CloudFront-Viewer-Address`.
+    pub origin_secret: Option<String>,
 }
 
 /// How the pool and the circuit breaker around it behave.
@@ -227,6 +230,15 @@ impl Config {
             session_cache_ttl: Duration::from_secs(parse(&var, "SESSION_CACHE_SECS", 5)?),
             log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
             mail: MailSettings::from_vars(runtime, &var)?,
+            origin_secret: match var("ORIGIN_SECRET") {
+                Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                    return Err(ConfigError::new(
+                        "ORIGIN_SECRET",
+                        format!("must be at least {MIN_SECRET_BYTES} bytes"),
+                    ));
+                }
+                secret => secret,
+            },
         })
     }
 

@@ -1,9 +1,9 @@
-//! `DATABASE_URL` and `JWT_SECRET` fetched once at a Lambda cold start, when the function
-//! is given a reference instead of the value: an SSM parameter name
-//! (`DATABASE_URL_PARAMETER`, a SecureString read with decryption) or a Secrets Manager
-//! ARN (`DATABASE_URL_SECRET_ARN`), and the same pair for `JWT_SECRET`. The values then
-//! never sit in the function's configuration. Without a reference nothing here touches
-//! the network, and the plain variables are used.
+//! Secrets fetched once at a Lambda cold start, when the function is given a reference
+//! instead of the value: an SSM parameter name (`DATABASE_URL_PARAMETER`, a SecureString
+//! read with decryption) or a Secrets Manager ARN (`DATABASE_URL_SECRET_ARN`), and the
+//! same pair for `JWT_SECRET`, `ORIGIN_SECRET`, `SMTP_URL` and `APP_URL`. The values then never sit
+//! in the function's configuration. Without a reference nothing here touches the
+//! network, and the plain variables are used.
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -30,6 +30,23 @@ const DATABASE_URL: Secret = Secret {
 };
 const JWT_SECRET: Secret =
     Secret { variable: "JWT_SECRET", parameter: "JWT_SECRET_PARAMETER", secret_arn: "JWT_SECRET_SECRET_ARN" };
+/// The value CloudFront puts in `X-Origin-Verify`: requests without it did not come
+/// through the distribution.
+const ORIGIN_SECRET: Secret = Secret {
+    variable: "ORIGIN_SECRET",
+    parameter: "ORIGIN_SECRET_PARAMETER",
+    secret_arn: "ORIGIN_SECRET_SECRET_ARN",
+};
+/// The mail server, credentials included; only the auth function is given it.
+const SMTP_URL: Secret =
+    Secret { variable: "SMTP_URL", parameter: "SMTP_URL_PARAMETER", secret_arn: "SMTP_URL_SECRET_ARN" };
+
+/// Not a secret: the site's address, given by name so that the SAM template has no
+/// cycle (the distribution depends on the API, which depends on the function).
+const APP_URL: Secret =
+    Secret { variable: "APP_URL", parameter: "APP_URL_PARAMETER", secret_arn: "APP_URL_SECRET_ARN" };
+
+const SECRETS: [Secret; 5] = [DATABASE_URL, JWT_SECRET, ORIGIN_SECRET, SMTP_URL, APP_URL];
 
 enum Source {
     Parameter(String),
@@ -41,16 +58,18 @@ struct Reference {
     source: Source,
 }
 
-/// The fetched values, keyed by the variable they stand for (`DATABASE_URL`, `JWT_SECRET`).
+/// The fetched values, keyed by the variable they stand for (`DATABASE_URL`, `JWT_SECRET`, …).
 pub type Resolved = HashMap<&'static str, String>;
 
 /// Fetches every variable given by reference. Any failure (a missing parameter, a
 /// denied read, no region) is a `ConfigError` naming the variable and the reference, so
 /// the function stops instead of starting half-configured. Values never appear in errors.
 pub async fn resolve(lookup: impl Fn(&str) -> Option<String>) -> Result<Resolved, ConfigError> {
-    let database_url = DATABASE_URL.reference(&lookup)?;
-    let jwt_secret = JWT_SECRET.reference(&lookup)?;
-    let Some(first) = database_url.as_ref().or(jwt_secret.as_ref()) else {
+    let references: Vec<Reference> = SECRETS
+        .iter()
+        .filter_map(|secret| secret.reference(&lookup).transpose())
+        .collect::<Result<_, _>>()?;
+    let Some(first) = references.first() else {
         return Ok(Resolved::new());
     };
     let sdk = loader().load().await;
@@ -62,9 +81,9 @@ pub async fn resolve(lookup: impl Fn(&str) -> Option<String>) -> Result<Resolved
     }
     let clients =
         Clients { ssm: aws_sdk_ssm::Client::new(&sdk), secrets: aws_sdk_secretsmanager::Client::new(&sdk) };
-    // Both at once: each is a round trip, and the cold start waits for them.
-    let (database_url, jwt_secret) = tokio::join!(clients.fetch(database_url), clients.fetch(jwt_secret));
-    Ok(database_url?.into_iter().chain(jwt_secret?).collect())
+    // All at once: each is a round trip, and the cold start waits for them.
+    let fetches = references.into_iter().map(|reference| clients.fetch(reference));
+    futures_util::future::join_all(fetches).await.into_iter().collect()
 }
 
 /// The SDK configuration from the environment (region, credentials, `AWS_ENDPOINT_URL`),
@@ -113,9 +132,8 @@ struct Clients {
 impl Clients {
     async fn fetch(
         &self,
-        reference: Option<Reference>,
-    ) -> Result<Option<(&'static str, String)>, ConfigError> {
-        let Some(Reference { variable, source }) = reference else { return Ok(None) };
+        Reference { variable, source }: Reference,
+    ) -> Result<(&'static str, String), ConfigError> {
         let (what, value) = match &source {
             Source::Parameter(name) => {
                 let what = format!("SSM parameter {name:?}");
@@ -132,7 +150,7 @@ impl Clients {
         let fail = |reason: String| ConfigError { variable, reason: format!("cannot read {what}: {reason}") };
         // A trailing newline from a file upload would break a URL; surrounding space is never meant.
         match value.map_err(fail)?.map(|v| v.trim().to_owned()) {
-            Some(value) if !value.is_empty() => Ok(Some((variable, value))),
+            Some(value) if !value.is_empty() => Ok((variable, value)),
             _ => Err(fail("it has no text value".into())),
         }
     }
@@ -177,6 +195,8 @@ mod tests {
         for vars in [
             [("JWT_SECRET_PARAMETER", "/a"), ("JWT_SECRET_SECRET_ARN", "arn:b")],
             [("DATABASE_URL", "sqlite::memory:"), ("DATABASE_URL_SECRET_ARN", "arn:b")],
+            [("ORIGIN_SECRET", "s"), ("ORIGIN_SECRET_PARAMETER", "/b")],
+            [("SMTP_URL_PARAMETER", "/a"), ("SMTP_URL_SECRET_ARN", "arn:b")],
         ] {
             let error = resolve(lookup(&vars)).await.expect_err("ambiguous").to_string();
             assert!(error.contains(vars[1].0) && error.contains("only one of"), "{error}");

@@ -1,10 +1,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use uuid::Uuid;
 
 use super::cookie::token_from_cookies;
+use super::origin::origin_allowed;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::UserRecord;
@@ -51,17 +52,4 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
-}
-
-/// No `Origin` (a non-browser client) is allowed; otherwise it must be listed, or, with
-/// no list, be this server's own origin as named by the `Host` header.
-fn origin_allowed(parts: &Parts, allowed: &[String]) -> bool {
-    let Some(origin) = parts.headers.get(ORIGIN) else { return true };
-    let Ok(origin) = origin.to_str() else { return false };
-    if !allowed.is_empty() {
-        return allowed.iter().any(|a| a == origin);
-    }
-    let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok());
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
-    matches!((host, origin_host), (Some(host), Some(origin_host)) if host.eq_ignore_ascii_case(origin_host))
 }

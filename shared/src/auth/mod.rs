@@ -5,6 +5,7 @@ mod cookie;
 mod current_user;
 mod device;
 mod last_seen;
+mod origin;
 mod password_check;
 mod passwords;
 mod reset_token;

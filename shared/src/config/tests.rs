@@ -46,6 +46,7 @@ fn bad_values_name_the_variable() {
         ("AUTH_RATE_LIMIT_PER_MINUTE", "0"),
         ("DB_ACQUIRE_TIMEOUT_SECS", "0"),
         ("JWT_SECRET", "short"),
+        ("ORIGIN_SECRET", "short"),
         ("DATABASE_URL", "mysql://x"),
     ] {
         let mut vars = vec![("DATABASE_URL", "sqlite::memory:"), ("JWT_SECRET", SECRET)];

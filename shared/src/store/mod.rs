@@ -7,6 +7,7 @@ mod breaker;
 mod guard;
 mod postgres;
 mod queries;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, UserName};
 
 pub use postgres::PgStore;
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -197,13 +199,16 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError>;
 }
 
-/// Opens the backend named by `url`, without connecting yet.
+/// Opens the backend named by `url`, without connecting yet. A build without the
+/// `sqlite` feature (the Lambda functions) refuses a `sqlite:` URL.
 pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url, settings)?))
-    } else {
-        Ok(Arc::new(PgStore::connect(url, settings)?))
+        #[cfg(feature = "sqlite")]
+        return Ok(Arc::new(SqliteStore::connect(url, settings)?));
+        #[cfg(not(feature = "sqlite"))]
+        return Err(sqlx::Error::Configuration("this build has no SQLite store; use postgres://".into()));
     }
+    Ok(Arc::new(PgStore::connect(url, settings)?))
 }
 
 /// Timestamps are kept at microseconds, the precision both backends store.

@@ -110,3 +110,48 @@ pub fn v1_event(method: &str, path: &str, headers: &[(&str, &str)], body: Option
         "isBase64Encoded": false
     })
 }
+
+/// The distribution's own host name, as a viewer's browser sends it.
+pub const CLOUDFRONT_HOST: &str = "d111111abcdef8.cloudfront.net";
+/// An edge server's address: what API Gateway reports as the source of every request
+/// that came through CloudFront.
+const EDGE_IP: &str = "130.176.98.74";
+
+/// `event` (payload 2.0 or 1.0) as it reaches the function through CloudFront: the
+/// request context names the edge server, not the viewer; the origin request policy
+/// adds `CloudFront-Viewer-Address`; the viewer-request function copies the viewer's
+/// `Host` into `X-Forwarded-Host`; and the origin adds `X-Origin-Verify` when a
+/// `secret` is given (`None` is a distribution that sends none, or a direct call with
+/// the viewer headers copied).
+pub fn via_cloudfront(mut event: Value, secret: Option<&str>, viewer_address: &str) -> Value {
+    let mut added = vec![
+        ("cloudfront-viewer-address", viewer_address.to_owned()),
+        ("x-forwarded-host", CLOUDFRONT_HOST.to_owned()),
+        ("x-forwarded-for", format!("{}, {EDGE_IP}", viewer_ip(viewer_address))),
+        ("via", "2.0 a1b2c3d4e5f6.cloudfront.net (CloudFront)".to_owned()),
+        ("x-amz-cf-id", "Ql4kYkS6rVlyGp0l2pYtq3Yd6C0zdtQ3Ic0Xw-bJvX2Y0nG8dKxnHw==".to_owned()),
+    ];
+    if let Some(secret) = secret {
+        added.push(("x-origin-verify", secret.to_owned()));
+    }
+    let v1 = event.get("httpMethod").is_some();
+    for (name, value) in added {
+        if v1 {
+            event["headers"][name] = json!(value);
+            event["multiValueHeaders"][name] = json!([value]);
+        } else {
+            event["headers"][name] = json!(value);
+        }
+    }
+    if v1 {
+        event["requestContext"]["identity"]["sourceIp"] = json!(EDGE_IP);
+    } else {
+        event["requestContext"]["http"]["sourceIp"] = json!(EDGE_IP);
+    }
+    event
+}
+
+/// The address part of `ip:port` (IPv6 addresses hold colons themselves).
+fn viewer_ip(viewer_address: &str) -> &str {
+    viewer_address.rsplit_once(':').map_or(viewer_address, |(ip, _)| ip)
+}

@@ -24,7 +24,7 @@ use crate::domain::{Email, Password, UserName};
 use crate::state::AppState;
 use crate::store::{self, NewUser, Store};
 
-pub use events::{v1_event, v2_event};
+pub use events::{CLOUDFRONT_HOST, v1_event, v2_event, via_cloudfront};
 
 /// The password of every user made by `TestApp::user`.
 pub const TEST_PASSWORD: &str = "correct horse";
