@@ -47,7 +47,7 @@ impl TaskDraft {
     /// The update to send for `task`, and the task as it will read once saved.
     pub fn update(&self, task: &Task) -> Result<(UpdateTaskRequest, Task), FormErrors> {
         let request = UpdateTaskRequest {
-            title: Some(self.title.clone()),
+            title: Some(Some(self.title.clone())),
             description: Some(description(&self.description)),
             completed: None,
         };

@@ -302,14 +302,16 @@ impl CreateTaskRequest {
     }
 }
 
-/// A partial update: absent fields stay; `"description": null` clears it.
+/// A partial update: absent fields stay; `"description": null` clears it, and
+/// `"title": null` is refused, because a task always has a title.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct UpdateTaskRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Absent keeps the title; `null` is present, so that it can be refused.
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_task_title))]
-    pub title: Option<String>,
+    pub title: Option<Option<String>>,
     /// Absent keeps the description; `null` clears it.
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::task_description))]
@@ -328,7 +330,10 @@ pub struct TaskChange {
 impl UpdateTaskRequest {
     pub fn parse(&self) -> Result<TaskChange, FieldErrors> {
         let mut v = Validator::new();
-        let title = self.title.as_deref().map(|t| v.check("title", TaskTitle::parse(t)));
+        let title = self.title.as_ref().map(|t| match t.as_deref() {
+            None => v.check("title", Err("A task needs a title; it cannot be cleared.".to_owned())),
+            Some(text) => v.check("title", TaskTitle::parse(text)),
+        });
         let description = self.description.as_ref().map(|d| match d.as_deref() {
             None => Some(None),
             Some(text) => v.check("description", TaskDescription::parse(text)).map(Some),

@@ -2,7 +2,8 @@
 //! as `{"success": false, "error": {code, message, details?}}`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{ErrorBody, ErrorCode, Failure};
@@ -31,8 +32,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// Answered with `Retry-After`.
     #[error("rate limited")]
-    RateLimited,
+    RateLimited { retry_after_secs: i64 },
     #[error("request timed out")]
     Timeout,
     #[error("database unavailable")]
@@ -65,7 +67,7 @@ impl ApiError {
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
-            Self::RateLimited => ErrorCode::RateLimited,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Timeout => ErrorCode::Timeout,
             Self::Database(_) | Self::DatabaseUnavailable => ErrorCode::DbError,
             Self::Internal(_) => ErrorCode::ServerError,
@@ -83,7 +85,7 @@ impl ApiError {
             Self::MethodNotAllowed => "This method is not allowed here.".into(),
             Self::PayloadTooLarge => "The request body is too large (the limit is 64 KiB).".into(),
             Self::UnsupportedMediaType => "Send the request body as application/json.".into(),
-            Self::RateLimited => "Too many requests. Please wait a moment and try again.".into(),
+            Self::RateLimited { .. } => "Too many requests. Please wait a moment and try again.".into(),
             Self::Timeout => "The request took too long. Please try again.".into(),
             Self::Database(_) | Self::DatabaseUnavailable => {
                 "A database error occurred. Please try again.".into()
@@ -118,6 +120,10 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body =
             Failure { success: false, error: ErrorBody { code, message: self.public_message(), details } };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(retry_after_secs.max(1)));
+        }
+        response
     }
 }

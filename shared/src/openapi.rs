@@ -137,7 +137,7 @@ pub fn task_title() -> Object {
 }
 
 pub fn new_task_title() -> Object {
-    nullable(trimmed(TITLE_MAX_CHARS, "New title; `null` or absent keeps it"))
+    trimmed(TITLE_MAX_CHARS, "New title; absent keeps it, and `null` is refused").build()
 }
 
 pub fn task_description() -> Object {
@@ -234,7 +234,8 @@ pub struct InvalidInput(pub Failure);
 #[derive(IntoResponses)]
 #[response(
     status = 429,
-    description = "`RATE_LIMITED`: too many requests this minute.",
+    description = "`RATE_LIMITED`: too many requests this minute, or, where a password is checked, \
+                   too many failed password checks for the account in 15 minutes.",
     headers(("Retry-After" = u64, description = "Seconds until the window resets."))
 )]
 pub struct RateLimited(pub Failure);

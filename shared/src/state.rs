@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use crate::auth::{PasswordHasher, SessionCache, TokenKeys};
 use crate::config::Config;
+use crate::http::Sweeper;
 use crate::store::{self, Store};
 
 /// Everything a handler needs, built once per process and cloned per request.
@@ -12,6 +13,7 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub passwords: PasswordHasher,
     pub sessions: Arc<SessionCache>,
+    pub sweeper: Arc<Sweeper>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             tokens: Arc::new(TokenKeys::new(&config.jwt_secret.bytes)),
             passwords: PasswordHasher::new(config.bcrypt_cost),
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
+            sweeper: Arc::new(Sweeper::default()),
             config: Arc::new(config),
             store,
         }

@@ -138,7 +138,7 @@ mod tests {
         assert_eq!(body(&create), json!({"title": "Milk", "description": null}));
 
         let clear =
-            UpdateTaskRequest { title: Some("Milk".into()), description: Some(None), completed: None };
+            UpdateTaskRequest { title: Some(Some("Milk".into())), description: Some(None), completed: None };
         let update = ApiRequest::update_task(7, &clear);
         assert_eq!((update.method, update.path.as_str()), (Method::Put, "/api/tasks/7"));
         assert_eq!(body(&update), json!({"title": "Milk", "description": null}));

@@ -3,7 +3,7 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
-use shared::auth::{CurrentUser, cleared_session_cookies, session_cookies, start_session};
+use shared::auth::{CurrentUser, check_password, cleared_session_cookies, session_cookies, start_session};
 use shared::http::{Json, Ok, ok};
 use shared::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
@@ -58,9 +58,7 @@ pub async fn signin(
     let signin = body.parse().map_err(ApiError::invalid_fields)?;
     let user = state.store.user_by_email(&signin.email).await?;
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
-    if !state.passwords.verify(&signin.password, hash).await? {
-        return Err(ApiError::InvalidCredentials);
-    }
+    check_password(&state, signin.email.as_str(), hash, &signin.password).await?;
     let user = user.ok_or(ApiError::InvalidCredentials)?;
     session_response(&state, StatusCode::OK, user).await
 }
@@ -96,7 +94,7 @@ pub async fn me(current: CurrentUser) -> Ok<UserEnvelope> {
 }
 
 /// Change the name, email or password. The email and the password need
-/// `current_password`; a new password signs out every other session.
+/// `current_password`; a new password or email signs out every other session.
 #[utoipa::path(
     put, path = "/api/auth/profile", tag = "auth", operation_id = "update_profile",
     request_body = ProfileRequest,
@@ -117,10 +115,9 @@ pub async fn update_profile(
     let change = body.parse().map_err(ApiError::invalid_fields)?;
     if change.needs_current_password() {
         let given = change.current_password.as_deref().unwrap_or_default();
-        if !state.passwords.verify(given, Some(&current.user.password_hash)).await? {
-            return Err(ApiError::InvalidCredentials);
-        }
+        check_password(&state, &current.user.email, Some(&current.user.password_hash), given).await?;
     }
+    let email_changed = change.email.as_ref().is_some_and(|email| email.as_str() != current.user.email);
     let password_hash = match &change.password {
         Some(password) => Some(state.passwords.hash(password).await?),
         None => None,
@@ -136,7 +133,8 @@ pub async fn update_profile(
             },
         )
         .await?;
-    if password_hash.is_some() {
+    // Whoever holds another session may know the old password, or own the old address.
+    if password_hash.is_some() || email_changed {
         state.store.delete_other_sessions(user.id, current.session_id).await?;
     }
     state.sessions.forget_user(user.id);

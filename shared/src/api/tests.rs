@@ -55,6 +55,15 @@ fn update_distinguishes_absent_from_null_description() {
 }
 
 #[test]
+fn update_refuses_a_null_title_but_keeps_an_absent_one() {
+    let null: UpdateTaskRequest = serde_json::from_str(r#"{"title":null}"#).unwrap();
+    assert_eq!(null.title, Some(None));
+    assert!(null.parse().unwrap_err()["title"].contains("cannot be cleared"));
+    let absent: UpdateTaskRequest = serde_json::from_str(r#"{"completed":true}"#).unwrap();
+    assert!(absent.parse().unwrap().title.is_none());
+}
+
+#[test]
 fn update_round_trips_through_json() {
     let clear = UpdateTaskRequest { description: Some(None), ..Default::default() };
     assert_eq!(serde_json::to_string(&clear).unwrap(), r#"{"description":null}"#);

@@ -29,9 +29,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(user) = state.sessions.get(claims.jti, claims.user_id) {
             return Ok(Self { user, session_id: claims.jti });
         }
+        let ticket = state.sessions.ticket();
         let user =
             state.store.session_user(claims.jti, claims.user_id).await?.ok_or(ApiError::Unauthorized)?;
-        state.sessions.put(claims.jti, &user);
+        state.sessions.put(claims.jti, &user, ticket);
         Ok(Self { user, session_id: claims.jti })
     }
 }

@@ -28,12 +28,19 @@ impl PasswordHasher {
         self.on_a_core(move || bcrypt::hash(password, cost)).await?.map_err(ApiError::internal)
     }
 
+    /// The permit moves into the blocking closure: a caller that gives up (a cancelled
+    /// request) cannot release it while its hash is still running.
     async fn on_a_core<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self.cores.acquire().await.map_err(ApiError::internal)?;
-        tokio::task::spawn_blocking(work).await.map_err(ApiError::internal)
+        let permit = self.cores.clone().acquire_owned().await.map_err(ApiError::internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(ApiError::internal)
     }
 
     /// Checks `candidate` against `hash`, or against a dummy hash when there is none.
@@ -71,6 +78,32 @@ mod tests {
         assert!(hash.starts_with("$2b$04$"));
         assert!(hasher.verify("correct horse", Some(&hash)).await.unwrap());
         assert!(!hasher.verify("wrong horse", Some(&hash)).await.unwrap());
+    }
+
+    /// Cancelled callers must not let more hashes run at once than there are permits:
+    /// with the permit held in the async frame, each cancellation freed a core's permit
+    /// while its hash kept running.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cancelled_callers_keep_their_core_until_the_hash_ends() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::time::Duration;
+
+        let hasher = PasswordHasher::new(4);
+        let permits = hasher.cores.available_permits();
+        let (running, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        for _ in 0..permits + 4 {
+            let (running, peak) = (running.clone(), peak.clone());
+            let work = hasher.on_a_core(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(150));
+                running.fetch_sub(1, Ordering::SeqCst);
+            });
+            // The caller gives up once its work has had time to start.
+            let _ = tokio::time::timeout(Duration::from_millis(20), work).await;
+        }
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(peak.load(Ordering::SeqCst) <= permits, "{} hashes ran at once", peak.load(Ordering::SeqCst));
     }
 
     #[tokio::test]

@@ -1,5 +1,7 @@
 use serde::Serialize;
 
+use super::has_control_chars;
+
 pub const MAX_LEN: usize = 254;
 
 /// A syntactically valid address, lower-cased so that uniqueness ignores case.
@@ -15,6 +17,9 @@ impl Email {
         }
         if email.chars().count() > MAX_LEN {
             return Err(format!("Email must be at most {MAX_LEN} characters."));
+        }
+        if has_control_chars(&email, &[]) {
+            return Err("Email cannot contain control characters.".into());
         }
         let domain_has_dot =
             email.rsplit_once('@').is_some_and(|(_, domain)| domain.contains('.') && !domain.ends_with('.'));
@@ -50,6 +55,13 @@ mod tests {
             ["", "   ", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@example."]
         {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn rejects_control_characters_even_where_the_syntax_allows_them() {
+        for bad in ["ann\u{0}@example.com", "\"a\u{7}b\"@example.com", "ann@exa\u{85}mple.com"] {
+            assert!(Email::parse(bad).unwrap_err().contains("control"), "{bad:?}");
         }
     }
 

@@ -4,6 +4,8 @@
 mod email;
 mod page;
 mod password;
+#[cfg(test)]
+mod properties;
 mod task;
 mod user_name;
 
@@ -14,6 +16,13 @@ pub use page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 pub use password::{MAX_BYTES as PASSWORD_MAX_BYTES, MIN_BYTES as PASSWORD_MIN_BYTES, Password};
 pub use task::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, TaskDescription, TaskTitle};
 pub use user_name::{MAX_CHARS as NAME_MAX_CHARS, UserName};
+
+/// Whether `text` holds a C0 or C1 control character (U+0000–U+001F, U+007F–U+009F)
+/// other than those in `allowed`. They are invisible, garble logs and terminals, and
+/// Postgres `text` cannot store U+0000 at all, so no stored text may carry them.
+fn has_control_chars(text: &str, allowed: &[char]) -> bool {
+    text.chars().any(|c| c.is_control() && !allowed.contains(&c))
+}
 
 /// Human messages keyed by the request field they concern.
 pub type FieldErrors = BTreeMap<String, String>;

@@ -1,9 +1,11 @@
 use serde::Serialize;
 
+use super::has_control_chars;
+
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 1000;
 
-/// A task title of 1–200 characters, stored trimmed.
+/// A task title of 1–200 characters, stored trimmed, with no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct TaskTitle(String);
@@ -17,6 +19,9 @@ impl TaskTitle {
         if title.chars().count() > TITLE_MAX_CHARS {
             return Err(format!("Title must be at most {TITLE_MAX_CHARS} characters."));
         }
+        if has_control_chars(title, &[]) {
+            return Err("Title cannot contain control characters such as tabs or line breaks.".into());
+        }
         Ok(Self(title.to_owned()))
     }
 
@@ -25,7 +30,11 @@ impl TaskTitle {
     }
 }
 
-/// A task description of at most 1000 characters, kept as typed.
+/// Descriptions may keep these; every other control character is refused.
+const DESCRIPTION_ALLOWED_CONTROLS: [char; 2] = ['\t', '\n'];
+
+/// A task description of at most 1000 characters, kept as typed, with no control
+/// characters but tabs and line feeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct TaskDescription(String);
@@ -34,6 +43,11 @@ impl TaskDescription {
     pub fn parse(raw: &str) -> Result<Self, String> {
         if raw.chars().count() > DESCRIPTION_MAX_CHARS {
             return Err(format!("Description must be at most {DESCRIPTION_MAX_CHARS} characters."));
+        }
+        if has_control_chars(raw, &DESCRIPTION_ALLOWED_CONTROLS) {
+            return Err(
+                "Description cannot contain control characters other than tabs and line breaks.".into()
+            );
         }
         Ok(Self(raw.to_owned()))
     }
@@ -53,6 +67,31 @@ mod tests {
         assert!(TaskTitle::parse(" \t ").is_err());
         assert!(TaskTitle::parse(&"t".repeat(200)).is_ok());
         assert!(TaskTitle::parse(&"t".repeat(201)).unwrap_err().contains("200"));
+    }
+
+    #[test]
+    fn control_characters_are_refused() {
+        for bad in [
+            "a\u{0}b",
+            "\u{0}",
+            "a\tb",
+            "line\nbreak",
+            "bell\u{7}",
+            "del\u{7f}",
+            "c1\u{85}x",
+            "esc\u{1b}[31m",
+        ] {
+            assert!(TaskTitle::parse(bad).unwrap_err().contains("control"), "{bad:?}");
+        }
+        assert!(TaskDescription::parse("tab\there\nand a new line").is_ok());
+        for bad in ["a\u{0}b", "cr\r\n", "bell\u{7}", "c1\u{9f}"] {
+            assert!(TaskDescription::parse(bad).unwrap_err().contains("control"), "{bad:?}");
+        }
+        assert_eq!(
+            TaskTitle::parse(" \tkept inside\n ").unwrap().as_str(),
+            "kept inside",
+            "only the ends are trimmed"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::Extensions;
+use axum::http::{Extensions, HeaderMap};
 use axum::middleware::Next;
 use axum::response::Response;
 use ipnet::IpNet;
@@ -19,26 +19,39 @@ pub fn client_ip(extensions: &Extensions) -> Option<IpAddr> {
 /// Records `ClientIp` for a request that came through a socket.
 pub async fn record_client_ip(trusted: std::sync::Arc<[IpNet]>, mut req: Request, next: Next) -> Response {
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        let ip = resolve(peer.ip(), forwarded, &trusted);
+        let ip = resolve(peer.ip(), &forwarded_for(req.headers()), &trusted);
         req.extensions_mut().insert(ClientIp(ip));
     }
     next.run(req).await
 }
 
-/// The peer, unless it is a trusted proxy: then the nearest `X-Forwarded-For` hop that
-/// is not one. Entries further left are the client's own word and can be forged.
-pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
+/// Every `X-Forwarded-For` line, in order, joined as one list: proxies may append a
+/// line of their own instead of extending the last one.
+fn forwarded_for(headers: &HeaderMap) -> String {
+    let lines: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().map(|v| v.to_str().unwrap_or("?")).collect();
+    lines.join(",")
+}
+
+/// The peer, unless it is a trusted proxy: then, walking `X-Forwarded-For` from the
+/// right, the first hop that is not one. A hop that does not parse ends the walk at
+/// the last address vouched for, since everything left of it is the client's own word.
+pub fn resolve(peer: IpAddr, forwarded_for: &str, trusted: &[IpNet]) -> IpAddr {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    if !is_trusted(&peer) {
-        return peer;
+    let mut client = peer;
+    if forwarded_for.trim().is_empty() {
+        return client;
     }
-    let hops: Vec<IpAddr> = forwarded_for
-        .into_iter()
-        .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
-        .collect();
-    hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
+    for hop in forwarded_for.rsplit(',') {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 #[cfg(test)]
@@ -49,20 +62,46 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn trusted() -> Vec<IpNet> {
+        vec!["10.0.0.0/8".parse().unwrap()]
+    }
+
     #[test]
     fn forwarded_for_is_ignored_unless_the_peer_is_trusted() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
-        assert_eq!(resolve(ip("203.0.113.9"), Some("1.2.3.4"), &trusted), ip("203.0.113.9"));
-        assert_eq!(resolve(ip("203.0.113.9"), Some("1.2.3.4"), &[]), ip("203.0.113.9"));
+        assert_eq!(resolve(ip("203.0.113.9"), "1.2.3.4", &trusted()), ip("203.0.113.9"));
+        assert_eq!(resolve(ip("203.0.113.9"), "1.2.3.4", &[]), ip("203.0.113.9"));
     }
 
     #[test]
     fn takes_the_nearest_untrusted_hop() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
-        let forged_then_real = Some("6.6.6.6, 198.51.100.7, 10.1.2.3");
-        assert_eq!(resolve(ip("10.0.0.1"), forged_then_real, &trusted), ip("198.51.100.7"));
-        assert_eq!(resolve(ip("10.0.0.1"), Some("10.9.9.9"), &trusted), ip("10.9.9.9"));
-        assert_eq!(resolve(ip("10.0.0.1"), None, &trusted), ip("10.0.0.1"));
-        assert_eq!(resolve(ip("10.0.0.1"), Some("garbage"), &trusted), ip("10.0.0.1"));
+        let forged_then_real = "6.6.6.6, 198.51.100.7, 10.1.2.3";
+        assert_eq!(resolve(ip("10.0.0.1"), forged_then_real, &trusted()), ip("198.51.100.7"));
+        assert_eq!(resolve(ip("10.0.0.1"), "10.9.9.9", &trusted()), ip("10.9.9.9"));
+        assert_eq!(resolve(ip("10.0.0.1"), "", &trusted()), ip("10.0.0.1"));
+        assert_eq!(resolve(ip("10.0.0.1"), "garbage", &trusted()), ip("10.0.0.1"));
+    }
+
+    /// An unparsable hop used to be skipped, which let a client put any address
+    /// further left and be believed.
+    #[test]
+    fn an_unparsable_hop_ends_the_walk() {
+        assert_eq!(resolve(ip("10.0.0.1"), "6.6.6.6, garbage", &trusted()), ip("10.0.0.1"));
+        assert_eq!(resolve(ip("10.0.0.1"), "6.6.6.6, 1.2.3.4:80, 10.1.2.3", &trusted()), ip("10.1.2.3"));
+        assert_eq!(resolve(ip("10.0.0.1"), "6.6.6.6,,10.1.2.3", &trusted()), ip("10.1.2.3"));
+    }
+
+    /// Only the first line used to be read: a client's own `X-Forwarded-For` line came
+    /// first and the proxy's appended line, with the real address, was ignored.
+    #[test]
+    fn every_header_line_counts_in_order() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "6.6.6.6".parse().unwrap());
+        headers.append("x-forwarded-for", "198.51.100.7".parse().unwrap());
+        let joined = forwarded_for(&headers);
+        assert_eq!(resolve(ip("10.0.0.1"), &joined, &trusted()), ip("198.51.100.7"));
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "198.51.100.7".parse().unwrap());
+        headers.append("x-forwarded-for", axum::http::HeaderValue::from_bytes(b"\xff").unwrap());
+        assert_eq!(resolve(ip("10.0.0.1"), &forwarded_for(&headers), &trusted()), ip("10.0.0.1"));
     }
 }

@@ -1,23 +1,35 @@
+use std::net::IpAddr;
+
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
-use axum::http::header::RETRY_AFTER;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use ipnet::Ipv6Net;
 
 use super::ClientIp;
 use crate::auth::request_token;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const WINDOW_SECS: i64 = 60;
+pub(super) const WINDOW_SECS: i64 = 60;
 
 /// Limits the credential endpoints per client IP. It runs before the body is read, so
 /// a refused request costs no bcrypt work.
 pub async fn limit_credentials(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let ip = req.extensions().get::<ClientIp>().map_or_else(|| "unknown".to_owned(), |ip| ip.0.to_string());
+    let client =
+        req.extensions().get::<ClientIp>().map_or_else(|| "unknown".to_owned(), |ip| client_bucket(ip.0));
     let limit = state.config.auth_rate_limit_per_minute;
-    enforce(&state, format!("auth:{ip}"), limit, req, next).await
+    enforce(&state, format!("auth:{client}"), limit, req, next).await
+}
+
+/// One bucket per IPv4 address, and per /64 for IPv6: a single end site is handed a
+/// whole /64, so per-address buckets would give one attacker 2^64 of them.
+fn client_bucket(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => Ipv6Net::new(v6, 64).map_or_else(|_| v6.to_string(), |net| net.trunc().to_string()),
+    }
 }
 
 /// Limits a signed-in user's requests. A request without a valid token is left to the
@@ -34,20 +46,20 @@ pub async fn limit_user(State(state): State<AppState>, req: Request, next: Next)
 }
 
 /// A fixed one-minute window counted in the database, so every instance sees the
-/// same count.
+/// same count. The window is the later of this instance's and the stored one, so an
+/// instance whose clock runs slow cannot reopen a window and reset its count.
 async fn enforce(state: &AppState, bucket: String, limit: u32, req: Request, next: Next) -> Response {
+    state.sweeper.maybe_sweep(state);
     let now = Utc::now().timestamp();
-    let window_start = now - now.rem_euclid(WINDOW_SECS);
-    let reset = window_start + WINDOW_SECS;
-    let hits = match state.store.hit_rate_limit(&bucket, window_start).await {
-        Ok(hits) => hits,
+    let hit = match state.store.hit_rate_limit(&bucket, now - now.rem_euclid(WINDOW_SECS)).await {
+        Ok(hit) => hit,
         Err(e) => return ApiError::from(e).into_response(),
     };
+    let reset = hit.window_start + WINDOW_SECS;
+    let hits = u32::try_from(hit.hits).unwrap_or(u32::MAX);
     let mut response = if hits > limit {
         tracing::warn!(event = "rate_limited", bucket, limit, "rate limit exceeded");
-        let mut refused = ApiError::RateLimited.into_response();
-        refused.headers_mut().insert(RETRY_AFTER, HeaderValue::from(reset - now));
-        refused
+        ApiError::RateLimited { retry_after_secs: (reset - now).clamp(1, WINDOW_SECS) }.into_response()
     } else {
         next.run(req).await
     };
@@ -56,4 +68,19 @@ async fn enforce(state: &AppState, bucket: String, limit: u32, req: Request, nex
     headers.insert("x-ratelimit-remaining", HeaderValue::from(limit.saturating_sub(hits)));
     headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_bucket;
+
+    #[test]
+    fn ipv6_clients_share_a_bucket_per_64() {
+        let bucket = |ip: &str| client_bucket(ip.parse().unwrap());
+        assert_eq!(bucket("2001:db8:1:2:aaaa::1"), bucket("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        assert_eq!(bucket("2001:db8:1:2::7"), "2001:db8:1:2::/64");
+        assert_ne!(bucket("2001:db8:1:2::1"), bucket("2001:db8:1:3::1"));
+        assert_eq!(bucket("203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("::ffff:203.0.113.7"), "203.0.113.7", "a mapped IPv4 address is that address");
+    }
 }

@@ -2,19 +2,31 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A circuit breaker: `threshold` consecutive connection-level failures open it; while
-/// open every call is refused at once; after `cooldown` one probe is let through, and
-/// its outcome closes or reopens it.
+/// open every call is refused at once; after `cooldown` one probe of the guard's own
+/// (never a caller's request) is sent, and its outcome closes or reopens it.
+///
+/// No caller can wedge it: the probe is not tied to any request, and a probe that has
+/// not reported within `probe_timeout` counts as failed.
 pub struct Breaker {
     threshold: u32,
     cooldown: Duration,
+    probe_timeout: Duration,
     state: Mutex<State>,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct State {
+    phase: Phase,
+    /// The last connection failure seen, so connections idle since then are checked
+    /// before they are used again.
+    last_failure: Option<Instant>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
+enum Phase {
     Closed { failures: u32 },
     Open { until: Instant },
-    HalfOpen,
+    HalfOpen { since: Instant },
 }
 
 /// Whether a call may go ahead.
@@ -22,45 +34,80 @@ enum State {
 pub enum Permit {
     Allowed,
     Refused,
+    /// Refused, and the cool-down is over: the caller must start the one probe.
+    Probe,
 }
 
 impl Breaker {
-    pub fn new(threshold: u32, cooldown: Duration) -> Self {
-        Self { threshold, cooldown, state: Mutex::new(State::Closed { failures: 0 }) }
+    pub fn new(threshold: u32, cooldown: Duration, probe_timeout: Duration) -> Self {
+        let state = State { phase: Phase::Closed { failures: 0 }, last_failure: None };
+        Self { threshold, cooldown, probe_timeout, state: Mutex::new(state) }
     }
 
     pub fn permit(&self) -> Permit {
         let mut state = self.lock();
-        match *state {
-            State::Closed { .. } => Permit::Allowed,
-            State::Open { until } if Instant::now() >= until => {
-                *state = State::HalfOpen;
-                tracing::warn!(event = "breaker_half_open", "letting one probe reach the database");
-                Permit::Allowed
+        let now = Instant::now();
+        match state.phase {
+            Phase::Closed { .. } => Permit::Allowed,
+            Phase::Open { until } if now >= until => {
+                state.phase = Phase::HalfOpen { since: now };
+                tracing::warn!(event = "breaker_half_open", "probing the database");
+                Permit::Probe
             }
-            State::Open { .. } | State::HalfOpen => Permit::Refused,
+            Phase::HalfOpen { since } if now >= since + self.probe_timeout => {
+                tracing::warn!(event = "probe_lost", "the probe did not report in time");
+                self.open(&mut state, now);
+                Permit::Refused
+            }
+            Phase::Open { .. } | Phase::HalfOpen { .. } => Permit::Refused,
         }
     }
 
     /// Records the outcome of an allowed call; `connection_failed` is false for any
-    /// answer from the database, errors included.
+    /// answer from the database, errors included. Calls that finish after the breaker
+    /// opened change nothing: only the probe closes it.
     pub fn record(&self, connection_failed: bool) {
         let mut state = self.lock();
-        match (*state, connection_failed) {
-            (State::HalfOpen, false) => {
-                *state = State::Closed { failures: 0 };
-                tracing::info!(event = "breaker_closed", "database reachable again");
+        let now = Instant::now();
+        if connection_failed {
+            state.last_failure = Some(now);
+        }
+        match (state.phase, connection_failed) {
+            (Phase::Closed { failures }, false) if failures > 0 => {
+                state.phase = Phase::Closed { failures: 0 };
             }
-            (State::Closed { failures }, false) if failures > 0 => *state = State::Closed { failures: 0 },
-            (State::HalfOpen, true) => self.open(&mut state),
-            (State::Closed { failures }, true) if failures + 1 >= self.threshold => self.open(&mut state),
-            (State::Closed { failures }, true) => *state = State::Closed { failures: failures + 1 },
+            (Phase::Closed { failures }, true) if failures + 1 >= self.threshold => {
+                self.open(&mut state, now);
+            }
+            (Phase::Closed { failures }, true) => state.phase = Phase::Closed { failures: failures + 1 },
             _ => {}
         }
     }
 
-    fn open(&self, state: &mut State) {
-        *state = State::Open { until: Instant::now() + self.cooldown };
+    /// The probe's outcome. A late report from a probe already counted as lost is ignored.
+    pub fn record_probe(&self, reachable: bool) {
+        let mut state = self.lock();
+        let now = Instant::now();
+        if !matches!(state.phase, Phase::HalfOpen { .. }) {
+            return;
+        }
+        if reachable {
+            state.phase = Phase::Closed { failures: 0 };
+            tracing::info!(event = "breaker_closed", "database reachable again");
+        } else {
+            state.last_failure = Some(now);
+            self.open(&mut state, now);
+        }
+    }
+
+    /// Whether a connection failure was seen within the last `span`: a connection
+    /// idle that long may have been broken by it.
+    pub fn failed_within(&self, span: Duration) -> bool {
+        self.lock().last_failure.is_some_and(|at| at.elapsed() <= span)
+    }
+
+    fn open(&self, state: &mut State, now: Instant) {
+        state.phase = Phase::Open { until: now + self.cooldown };
         tracing::error!(
             event = "breaker_open",
             cooldown_ms = self.cooldown.as_millis() as u64,
@@ -78,9 +125,11 @@ impl Breaker {
 mod tests {
     use super::*;
 
+    const LONG: Duration = Duration::from_secs(60);
+
     #[test]
     fn opens_after_threshold_consecutive_failures() {
-        let breaker = Breaker::new(3, Duration::from_secs(60));
+        let breaker = Breaker::new(3, LONG, LONG);
         breaker.record(true);
         breaker.record(true);
         breaker.record(false);
@@ -93,24 +142,52 @@ mod tests {
 
     #[test]
     fn one_probe_after_cooldown_then_closes_on_success() {
-        let breaker = Breaker::new(1, Duration::from_millis(20));
+        let breaker = Breaker::new(1, Duration::from_millis(20), LONG);
         breaker.record(true);
         assert_eq!(breaker.permit(), Permit::Refused);
         std::thread::sleep(Duration::from_millis(30));
-        assert_eq!(breaker.permit(), Permit::Allowed, "the probe");
+        assert_eq!(breaker.permit(), Permit::Probe, "the probe");
         assert_eq!(breaker.permit(), Permit::Refused, "only one probe at a time");
         breaker.record(false);
+        assert_eq!(breaker.permit(), Permit::Refused, "an ordinary call's success does not close it");
+        breaker.record_probe(true);
         assert_eq!(breaker.permit(), Permit::Allowed);
         assert_eq!(breaker.permit(), Permit::Allowed);
     }
 
     #[test]
     fn a_failed_probe_reopens() {
-        let breaker = Breaker::new(1, Duration::from_millis(20));
+        let breaker = Breaker::new(1, Duration::from_millis(20), LONG);
         breaker.record(true);
         std::thread::sleep(Duration::from_millis(30));
-        assert_eq!(breaker.permit(), Permit::Allowed);
-        breaker.record(true);
+        assert_eq!(breaker.permit(), Permit::Probe);
+        breaker.record_probe(false);
         assert_eq!(breaker.permit(), Permit::Refused);
+    }
+
+    /// The wedge of issue 10: a probe whose caller went away never reported, and the
+    /// breaker stayed half-open, refusing everything, until a restart.
+    #[test]
+    fn a_probe_that_never_reports_counts_as_failed() {
+        let breaker = Breaker::new(1, Duration::from_millis(20), Duration::from_millis(40));
+        breaker.record(true);
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(breaker.permit(), Permit::Probe);
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(breaker.permit(), Permit::Refused, "the lost probe reopened it");
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(breaker.permit(), Permit::Probe, "and a new probe follows the cool-down");
+        breaker.record_probe(true);
+        assert_eq!(breaker.permit(), Permit::Allowed);
+    }
+
+    #[test]
+    fn remembers_when_a_connection_last_failed() {
+        let breaker = Breaker::new(3, LONG, LONG);
+        assert!(!breaker.failed_within(LONG));
+        breaker.record(true);
+        assert!(breaker.failed_within(Duration::from_secs(1)));
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(!breaker.failed_within(Duration::from_millis(10)));
     }
 }

@@ -1,24 +1,36 @@
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Database, Pool};
+use tokio::time::{Instant, timeout};
 
 use super::StoreError;
 use super::breaker::{Breaker, Permit};
 use crate::config::DatabaseSettings;
 
-/// What every store call goes through: the circuit breaker always, and retries with
-/// exponential backoff and jitter for calls that cannot duplicate a write.
-pub struct Guard {
-    breaker: Breaker,
+/// What every store call goes through: the circuit breaker always, a bound on the
+/// whole call (retries included), and retries with exponential backoff and jitter for
+/// calls that cannot duplicate a write.
+///
+/// A caller may give up at any point (its client left, or the request timed out). So
+/// that the breaker still learns what the database did, getting a connection, where an
+/// unreachable database shows first, runs in a task of its own that always reports;
+/// and the probe that may close the breaker is the guard's own task, never a request.
+pub struct Guard<DB: Database> {
+    pool: Pool<DB>,
+    breaker: Arc<Breaker>,
     backoff: ExponentialBuilder,
     call_timeout: Duration,
 }
 
-impl Guard {
-    pub fn new(settings: &DatabaseSettings) -> Self {
+impl<DB: Database> Guard<DB> {
+    pub fn new(pool: Pool<DB>, breaker: Arc<Breaker>, settings: &DatabaseSettings) -> Self {
         Self {
-            breaker: Breaker::new(settings.breaker_threshold, settings.breaker_cooldown),
+            pool,
+            breaker,
             backoff: ExponentialBuilder::default()
                 .with_min_delay(Duration::from_millis(50))
                 .with_max_delay(Duration::from_millis(800))
@@ -28,15 +40,25 @@ impl Guard {
         }
     }
 
-    /// For reads and idempotent writes: transient failures are retried.
-    pub async fn retrying<T, F, Fut>(&self, mut op: F) -> Result<T, StoreError>
+    /// The breaker the pool consults before reusing an idle connection.
+    pub fn breaker(settings: &DatabaseSettings) -> Arc<Breaker> {
+        Arc::new(Breaker::new(settings.breaker_threshold, settings.breaker_cooldown, settings.call_timeout))
+    }
+
+    /// For reads and idempotent writes: transient failures are retried while the
+    /// call's time lasts. `op` runs the query on the connection it is given.
+    pub async fn retrying<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
-        F: FnMut() -> Fut,
+        F: Fn(PoolConnection<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
-        (|| self.once(op()))
+        let deadline = Instant::now() + self.call_timeout;
+        let op = &op;
+        (move || self.attempt(deadline, op))
             .retry(self.backoff)
-            .when(|e: &StoreError| matches!(e, StoreError::Database(db) if is_transient(db)))
+            .when(move |e: &StoreError| {
+                matches!(e, StoreError::Database(db) if is_transient(db)) && Instant::now() < deadline
+            })
             .notify(|e, delay| {
                 tracing::warn!(event = "db_retry", error = %e, delay_ms = delay.as_millis() as u64, "retrying")
             })
@@ -44,25 +66,73 @@ impl Guard {
     }
 
     /// For writes that a retry could apply twice (creates, toggles, counters).
-    pub async fn once<T, Fut>(&self, fut: Fut) -> Result<T, StoreError>
+    pub async fn once<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
+        F: FnOnce(PoolConnection<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
-        self.once_within(self.call_timeout, fut).await
+        self.once_within(self.call_timeout, op).await
     }
 
     /// Like `once`, with its own bound (health checks answer sooner than requests).
-    pub async fn once_within<T, Fut>(&self, limit: Duration, fut: Fut) -> Result<T, StoreError>
+    pub async fn once_within<T, F, Fut>(&self, limit: Duration, op: F) -> Result<T, StoreError>
     where
+        F: FnOnce(PoolConnection<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
-        if self.breaker.permit() == Permit::Refused {
-            return Err(StoreError::Unavailable);
-        }
-        let result = tokio::time::timeout(limit, fut).await.unwrap_or(Err(sqlx::Error::PoolTimedOut));
+        self.attempt(Instant::now() + limit, op).await
+    }
+
+    async fn attempt<T, F, Fut>(&self, deadline: Instant, op: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(PoolConnection<DB>) -> Fut,
+        Fut: Future<Output = Result<T, sqlx::Error>>,
+    {
+        let conn = self.connection(deadline).await?;
+        let result = timeout_at(deadline, op(conn)).await;
         self.breaker.record(matches!(&result, Err(e) if is_connection_failure(e)));
         result.map_err(StoreError::from)
     }
+
+    async fn connection(&self, deadline: Instant) -> Result<PoolConnection<DB>, StoreError> {
+        match self.breaker.permit() {
+            Permit::Allowed => {}
+            Permit::Refused => return Err(StoreError::Unavailable),
+            Permit::Probe => {
+                self.spawn_probe();
+                return Err(StoreError::Unavailable);
+            }
+        }
+        let (pool, breaker) = (self.pool.clone(), self.breaker.clone());
+        let acquiring = tokio::spawn(async move {
+            let result = timeout_at(deadline, pool.acquire()).await;
+            if matches!(&result, Err(e) if is_connection_failure(e)) {
+                breaker.record(true);
+            }
+            result
+        });
+        match acquiring.await {
+            Ok(result) => result.map_err(StoreError::from),
+            Err(crashed) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(crashed)))),
+        }
+    }
+
+    fn spawn_probe(&self) {
+        let (pool, breaker, limit) = (self.pool.clone(), self.breaker.clone(), self.call_timeout);
+        tokio::spawn(async move {
+            let reached = timeout(limit, async move { pool.acquire().await?.ping().await }).await;
+            breaker.record_probe(matches!(reached, Ok(Ok(()))));
+        });
+    }
+}
+
+/// Runs `fut` until `deadline`; running out counts like a pool that produced no
+/// connection in time.
+async fn timeout_at<T>(
+    deadline: Instant,
+    fut: impl Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, sqlx::Error> {
+    tokio::time::timeout_at(deadline, fut).await.unwrap_or(Err(sqlx::Error::PoolTimedOut))
 }
 
 /// The database could not be reached or the connection broke.

@@ -64,13 +64,21 @@ struct PagedTask {
     total: i64,
 }
 
+/// A bucket's count in its current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct RateHit {
+    pub hits: i64,
+    pub window_start: i64,
+}
+
+#[derive(Clone, Copy)]
 pub struct NewUser<'a> {
     pub email: &'a Email,
     pub name: &'a UserName,
     pub password_hash: &'a str,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 pub struct UserChange<'a> {
     pub email: Option<&'a Email>,
     pub name: Option<&'a UserName>,
@@ -114,8 +122,26 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
 
     /// Counts one hit on `bucket` in the fixed window starting at `window_start` (Unix
-    /// seconds) and returns the hits so far in that window, this one included.
-    async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<u32, StoreError>;
+    /// seconds), or in the stored window if that is later, and returns the hits so far
+    /// in it, this one included.
+    async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<RateHit, StoreError>;
+
+    /// Counts one password check for the account named by `email` in a window of
+    /// `window_secs` that opened at its first check, and returns the count so far.
+    async fn hit_password_check(
+        &self,
+        email: &str,
+        now: i64,
+        window_secs: i64,
+    ) -> Result<RateHit, StoreError>;
+    /// Takes back one check of the window starting at `window_start`.
+    async fn forgive_password_check(&self, email: &str, window_start: i64) -> Result<(), StoreError>;
+    /// Drops counters whose windows began before the given Unix times.
+    async fn purge_stale(
+        &self,
+        rate_limits_before: i64,
+        password_checks_before: i64,
+    ) -> Result<(), StoreError>;
 }
 
 /// Opens the backend named by `url`, without connecting yet.

@@ -3,23 +3,25 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::Connection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 use uuid::Uuid;
 
 use super::guard::Guard;
 use super::queries::{self, impl_store};
-use super::{NewUser, PagedTask, StoreError, UserChange, UserRecord, email_taken, now};
+use super::{NewUser, PagedTask, RateHit, StoreError, UserChange, UserRecord, email_taken, now};
 use crate::api::{NewTask, Task, TaskChange};
 use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 
-const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+/// A connection idle this long is checked before use even when no failure was seen:
+/// the database may have restarted while nobody asked it anything.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 pub struct PgStore {
     pool: PgPool,
-    guard: Guard,
+    guard: Guard<Postgres>,
 }
 
 impl PgStore {
@@ -28,29 +30,28 @@ impl PgStore {
     pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
         let options =
             PgConnectOptions::from_str(url)?.statement_cache_capacity(settings.statement_cache_capacity);
-        // A connection idle for a while is pinged before use, so one broken by an outage
-        // is replaced instead of failing a request; a busy one is not, which would cost
-        // a round trip per query.
+        // An idle connection is pinged before use when a connection failure was seen
+        // since it went idle (an outage may have broken it), or when it sat idle for
+        // long; a busy one is not, which would cost a round trip per query.
+        let breaker = Guard::<Postgres>::breaker(settings);
+        let watch = breaker.clone();
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(0)
             .acquire_timeout(settings.acquire_timeout)
             .idle_timeout(settings.idle_timeout)
             .test_before_acquire(false)
-            .before_acquire(|conn, meta| {
+            .before_acquire(move |conn, meta| {
+                let suspect = meta.idle_for > IDLE_BEFORE_PING || watch.failed_within(meta.idle_for);
                 Box::pin(async move {
-                    if meta.idle_for > IDLE_BEFORE_PING {
+                    if suspect {
                         conn.ping().await?;
                     }
                     Ok(true)
                 })
             })
             .connect_lazy_with(options);
-        Ok(Self { pool, guard: Guard::new(settings) })
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+        Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool })
     }
 }
 

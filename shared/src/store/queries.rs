@@ -64,25 +64,48 @@ pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updat
 pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
 
 /// One atomic statement per hit, so instances sharing the database share the count.
+/// A window never moves backwards: a hit stamped with an older window (a slower
+/// clock) counts in the stored one instead of resetting it.
 pub const HIT_RATE_LIMIT: &str = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
     ON CONFLICT (bucket) DO UPDATE SET \
-    hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END, \
-    window_start = excluded.window_start \
-    RETURNING hits";
+    hits = CASE WHEN excluded.window_start > rate_limits.window_start THEN 1 ELSE rate_limits.hits + 1 END, \
+    window_start = CASE WHEN excluded.window_start > rate_limits.window_start \
+        THEN excluded.window_start ELSE rate_limits.window_start END \
+    RETURNING hits, window_start";
 
-/// Buckets idle for a whole window are dropped when some bucket starts a new one.
 pub const DELETE_OLD_RATE_LIMITS: &str = "DELETE FROM rate_limits WHERE window_start < $1";
 
-/// Implements `Store` for a struct with `pool: sqlx::Pool<_>` and `guard: Guard`
-/// fields. Deletes and creates go through `once`: a retry after a lost reply could
-/// apply them twice (or answer 404 for a delete that happened).
+/// One password check counted for `$1`; a window `$3` seconds long opens at the first
+/// check and a later one only once it is over, never before (a slower clock).
+pub const HIT_PASSWORD_CHECK: &str = "INSERT INTO password_checks (email, window_start, checks) VALUES ($1, $2, 1) \
+    ON CONFLICT (email) DO UPDATE SET \
+    checks = CASE WHEN excluded.window_start >= password_checks.window_start + $3 \
+        THEN 1 ELSE password_checks.checks + 1 END, \
+    window_start = CASE WHEN excluded.window_start >= password_checks.window_start + $3 \
+        THEN excluded.window_start ELSE password_checks.window_start END \
+    RETURNING checks AS hits, window_start";
+
+/// A check that found the right password stops counting against the account.
+pub const FORGIVE_PASSWORD_CHECK: &str = "UPDATE password_checks SET checks = checks - 1 \
+    WHERE email = $1 AND window_start = $2 AND checks > 0";
+
+pub const DELETE_OLD_PASSWORD_CHECKS: &str = "DELETE FROM password_checks WHERE window_start < $1";
+
+/// Implements `Store` for a struct with `pool: sqlx::Pool<_>` and `guard: Guard<_>`
+/// fields. Each query runs on the connection the guard hands it. Deletes and creates
+/// go through `once`: a retry after a lost reply could apply them twice (or answer 404
+/// for a delete that happened).
 macro_rules! impl_store {
     ($store:ty, $migrator:expr) => {
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             async fn ping(&self) -> Result<(), StoreError> {
-                let query = sqlx::query(queries::PING).execute(&self.pool);
-                self.guard.once_within(queries::PING_TIMEOUT, query).await.map(|_| ())
+                self.guard
+                    .once_within(queries::PING_TIMEOUT, |mut conn| async move {
+                        sqlx::query(queries::PING).execute(&mut *conn).await
+                    })
+                    .await
+                    .map(|_| ())
             }
 
             async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -90,19 +113,29 @@ macro_rules! impl_store {
             }
 
             async fn insert_user(&self, user: NewUser<'_>) -> Result<UserRecord, StoreError> {
-                let query = sqlx::query_as(queries::INSERT_USER)
-                    .bind(Uuid::new_v4())
-                    .bind(user.email.as_str())
-                    .bind(user.name.as_str())
-                    .bind(user.password_hash)
-                    .bind(now());
-                self.guard.once(query.fetch_one(&self.pool)).await.map_err(email_taken)
+                let (id, at) = (Uuid::new_v4(), now());
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query_as(queries::INSERT_USER)
+                            .bind(id)
+                            .bind(user.email.as_str())
+                            .bind(user.name.as_str())
+                            .bind(user.password_hash)
+                            .bind(at)
+                            .fetch_one(&mut *conn)
+                            .await
+                    })
+                    .await
+                    .map_err(email_taken)
             }
 
             async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError> {
                 self.guard
-                    .retrying(|| {
-                        sqlx::query_as(queries::USER_BY_EMAIL).bind(email.as_str()).fetch_optional(&self.pool)
+                    .retrying(|mut conn| async move {
+                        sqlx::query_as(queries::USER_BY_EMAIL)
+                            .bind(email.as_str())
+                            .fetch_optional(&mut *conn)
+                            .await
                     })
                     .await
             }
@@ -110,14 +143,15 @@ macro_rules! impl_store {
             async fn update_user(&self, id: Uuid, change: UserChange<'_>) -> Result<UserRecord, StoreError> {
                 let at = now();
                 self.guard
-                    .retrying(|| {
+                    .retrying(|mut conn| async move {
                         sqlx::query_as(queries::UPDATE_USER)
                             .bind(id)
                             .bind(change.email.map(Email::as_str))
                             .bind(change.name.map(UserName::as_str))
                             .bind(change.password_hash)
                             .bind(at)
-                            .fetch_one(&self.pool)
+                            .fetch_one(&mut *conn)
+                            .await
                     })
                     .await
                     .map_err(email_taken)
@@ -129,8 +163,17 @@ macro_rules! impl_store {
                 user_id: Uuid,
                 expires_at: DateTime<Utc>,
             ) -> Result<(), StoreError> {
-                let query = sqlx::query(queries::INSERT_SESSION).bind(id).bind(user_id).bind(expires_at);
-                self.guard.once(query.execute(&self.pool)).await.map(|_| ())
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query(queries::INSERT_SESSION)
+                            .bind(id)
+                            .bind(user_id)
+                            .bind(expires_at)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await
+                    .map(|_| ())
             }
 
             async fn session_user(
@@ -140,19 +183,22 @@ macro_rules! impl_store {
             ) -> Result<Option<UserRecord>, StoreError> {
                 let at = now();
                 self.guard
-                    .retrying(|| {
+                    .retrying(|mut conn| async move {
                         sqlx::query_as(queries::SESSION_USER)
                             .bind(session_id)
                             .bind(user_id)
                             .bind(at)
-                            .fetch_optional(&self.pool)
+                            .fetch_optional(&mut *conn)
+                            .await
                     })
                     .await
             }
 
             async fn delete_session(&self, id: Uuid) -> Result<(), StoreError> {
                 self.guard
-                    .retrying(|| sqlx::query(queries::DELETE_SESSION).bind(id).execute(&self.pool))
+                    .retrying(|mut conn| async move {
+                        sqlx::query(queries::DELETE_SESSION).bind(id).execute(&mut *conn).await
+                    })
                     .await
                     .map(|_| ())
             }
@@ -160,24 +206,31 @@ macro_rules! impl_store {
             async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<(), StoreError> {
                 let at = now();
                 self.guard
-                    .retrying(|| {
+                    .retrying(|mut conn| async move {
                         sqlx::query(queries::DELETE_OTHER_SESSIONS)
                             .bind(user_id)
                             .bind(keep)
                             .bind(at)
-                            .execute(&self.pool)
+                            .execute(&mut *conn)
+                            .await
                     })
                     .await
                     .map(|_| ())
             }
 
             async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<Task, StoreError> {
-                let query = sqlx::query_as(queries::INSERT_TASK)
-                    .bind(user_id)
-                    .bind(task.title.as_str())
-                    .bind(task.description.as_ref().map(TaskDescription::as_str))
-                    .bind(now());
-                self.guard.once(query.fetch_one(&self.pool)).await
+                let at = now();
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query_as(queries::INSERT_TASK)
+                            .bind(user_id)
+                            .bind(task.title.as_str())
+                            .bind(task.description.as_ref().map(TaskDescription::as_str))
+                            .bind(at)
+                            .fetch_one(&mut *conn)
+                            .await
+                    })
+                    .await
             }
 
             async fn list_tasks(
@@ -188,12 +241,13 @@ macro_rules! impl_store {
                 let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
                 let rows: Vec<PagedTask> = self
                     .guard
-                    .retrying(|| {
+                    .retrying(|mut conn| async move {
                         sqlx::query_as(queries::LIST_TASKS)
                             .bind(user_id)
                             .bind(i64::from(page.limit()))
                             .bind(offset)
-                            .fetch_all(&self.pool)
+                            .fetch_all(&mut *conn)
+                            .await
                     })
                     .await?;
                 let total: i64 = match rows.first() {
@@ -201,8 +255,11 @@ macro_rules! impl_store {
                     None if offset == 0 => 0,
                     None => {
                         self.guard
-                            .retrying(|| {
-                                sqlx::query_scalar(queries::COUNT_TASKS).bind(user_id).fetch_one(&self.pool)
+                            .retrying(|mut conn| async move {
+                                sqlx::query_scalar(queries::COUNT_TASKS)
+                                    .bind(user_id)
+                                    .fetch_one(&mut *conn)
+                                    .await
                             })
                             .await?
                     }
@@ -213,14 +270,16 @@ macro_rules! impl_store {
 
             async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError> {
                 self.guard
-                    .retrying(|| sqlx::query_scalar(queries::TASK_OWNER).bind(id).fetch_optional(&self.pool))
+                    .retrying(|mut conn| async move {
+                        sqlx::query_scalar(queries::TASK_OWNER).bind(id).fetch_optional(&mut *conn).await
+                    })
                     .await
             }
 
             async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError> {
                 self.guard
-                    .retrying(|| {
-                        sqlx::query_as(queries::TASK).bind(id).bind(user_id).fetch_optional(&self.pool)
+                    .retrying(|mut conn| async move {
+                        sqlx::query_as(queries::TASK).bind(id).bind(user_id).fetch_optional(&mut *conn).await
                     })
                     .await
             }
@@ -234,7 +293,7 @@ macro_rules! impl_store {
                 let description = change.description.as_ref();
                 let at = now();
                 self.guard
-                    .retrying(|| {
+                    .retrying(|mut conn| async move {
                         sqlx::query_as(queries::UPDATE_TASK)
                             .bind(id)
                             .bind(user_id)
@@ -243,29 +302,105 @@ macro_rules! impl_store {
                             .bind(description.and_then(|d| d.as_ref().map(TaskDescription::as_str)))
                             .bind(change.completed)
                             .bind(at)
-                            .fetch_optional(&self.pool)
+                            .fetch_optional(&mut *conn)
+                            .await
                     })
                     .await
             }
 
             async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError> {
-                let query = sqlx::query_as(queries::TOGGLE_TASK).bind(id).bind(user_id).bind(now());
-                self.guard.once(query.fetch_optional(&self.pool)).await
+                let at = now();
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query_as(queries::TOGGLE_TASK)
+                            .bind(id)
+                            .bind(user_id)
+                            .bind(at)
+                            .fetch_optional(&mut *conn)
+                            .await
+                    })
+                    .await
             }
 
             async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError> {
-                let query = sqlx::query(queries::DELETE_TASK).bind(id).bind(user_id);
-                Ok(self.guard.once(query.execute(&self.pool)).await?.rows_affected() > 0)
+                let done = self
+                    .guard
+                    .once(|mut conn| async move {
+                        sqlx::query(queries::DELETE_TASK).bind(id).bind(user_id).execute(&mut *conn).await
+                    })
+                    .await?;
+                Ok(done.rows_affected() > 0)
             }
 
-            async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<u32, StoreError> {
-                let query = sqlx::query_scalar(queries::HIT_RATE_LIMIT).bind(bucket).bind(window_start);
-                let hits: i64 = self.guard.once(query.fetch_one(&self.pool)).await?;
-                if hits == 1 {
-                    let stale = sqlx::query(queries::DELETE_OLD_RATE_LIMITS).bind(window_start);
-                    self.guard.once(stale.execute(&self.pool)).await?;
-                }
-                Ok(u32::try_from(hits).unwrap_or(u32::MAX))
+            async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<RateHit, StoreError> {
+                let hit: RateHit = self
+                    .guard
+                    .once(|mut conn| async move {
+                        sqlx::query_as(queries::HIT_RATE_LIMIT)
+                            .bind(bucket)
+                            .bind(window_start)
+                            .fetch_one(&mut *conn)
+                            .await
+                    })
+                    .await?;
+                Ok(hit)
+            }
+
+            async fn hit_password_check(
+                &self,
+                email: &str,
+                now: i64,
+                window_secs: i64,
+            ) -> Result<RateHit, StoreError> {
+                let hit: RateHit = self
+                    .guard
+                    .once(|mut conn| async move {
+                        sqlx::query_as(queries::HIT_PASSWORD_CHECK)
+                            .bind(email)
+                            .bind(now)
+                            .bind(window_secs)
+                            .fetch_one(&mut *conn)
+                            .await
+                    })
+                    .await?;
+                Ok(hit)
+            }
+
+            async fn purge_stale(
+                &self,
+                rate_limits_before: i64,
+                password_checks_before: i64,
+            ) -> Result<(), StoreError> {
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query(queries::DELETE_OLD_RATE_LIMITS)
+                            .bind(rate_limits_before)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await?;
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query(queries::DELETE_OLD_PASSWORD_CHECKS)
+                            .bind(password_checks_before)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await
+                    .map(|_| ())
+            }
+
+            async fn forgive_password_check(&self, email: &str, window_start: i64) -> Result<(), StoreError> {
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query(queries::FORGIVE_PASSWORD_CHECK)
+                            .bind(email)
+                            .bind(window_start)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await
+                    .map(|_| ())
             }
         }
     };

@@ -3,13 +3,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use uuid::Uuid;
 
 use super::guard::Guard;
 use super::queries::{self, impl_store};
-use super::{NewUser, PagedTask, StoreError, UserChange, UserRecord, email_taken, now};
+use super::{NewUser, PagedTask, RateHit, StoreError, UserChange, UserRecord, email_taken, now};
 use crate::api::{NewTask, Task, TaskChange};
 use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
@@ -18,7 +18,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite"
 
 pub struct SqliteStore {
     pool: SqlitePool,
-    guard: Guard,
+    guard: Guard<Sqlite>,
 }
 
 impl SqliteStore {
@@ -28,7 +28,7 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
+            .busy_timeout(busy_timeout(settings.call_timeout))
             .foreign_keys(true);
         if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
@@ -38,12 +38,16 @@ impl SqliteStore {
             .acquire_timeout(settings.acquire_timeout)
             .idle_timeout(settings.idle_timeout)
             .connect_lazy_with(options);
-        Ok(Self { pool, guard: Guard::new(settings) })
+        let breaker = Guard::<Sqlite>::breaker(settings);
+        Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool })
     }
+}
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
+/// How long a write waits for another connection's lock: well inside the call bound,
+/// so a held lock gives SQLite's own "database is locked" error, not a timeout that
+/// the breaker would take for a broken connection.
+fn busy_timeout(call_timeout: Duration) -> Duration {
+    call_timeout.mul_f64(0.75)
 }
 
 impl_store!(SqliteStore, MIGRATOR);

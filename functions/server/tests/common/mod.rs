@@ -53,9 +53,20 @@ pub struct Server {
 
 impl Server {
     pub fn start(scratch: &Scratch, vars: &[(&str, &str)]) -> Self {
+        Self::start_with_log(scratch, vars, Stdio::null())
+    }
+
+    /// Like `start`, with the server's log (its standard output) in
+    /// `scratch/server.log`; read it with `log`.
+    pub fn start_logged(scratch: &Scratch, vars: &[(&str, &str)]) -> Self {
+        let log = std::fs::File::create(scratch.0.join("server.log")).expect("log file");
+        Self::start_with_log(scratch, vars, Stdio::from(log))
+    }
+
+    fn start_with_log(scratch: &Scratch, vars: &[(&str, &str)], log: Stdio) -> Self {
         let port = free_port();
         let mut command = scratch.server();
-        command.env("PORT", port.to_string()).stdout(Stdio::null()).stderr(Stdio::null());
+        command.env("PORT", port.to_string()).stdout(log).stderr(Stdio::null());
         for (name, value) in vars {
             command.env(name, value);
         }
@@ -80,6 +91,12 @@ impl Server {
 
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().expect("status").is_none()
+    }
+}
+
+impl Server {
+    pub fn log(&self, scratch: &Scratch) -> String {
+        std::fs::read_to_string(scratch.0.join("server.log")).unwrap_or_default()
     }
 }
 
@@ -118,8 +135,20 @@ pub fn request(
     body: Option<&str>,
     token: Option<&str>,
 ) -> Option<Response> {
+    request_within(Duration::from_secs(30), port, method, path, body, token)
+}
+
+/// Like `request`, giving up (and closing the connection) after `patience`.
+pub fn request_within(
+    patience: Duration,
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Option<Response> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    stream.set_read_timeout(Some(patience)).ok()?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
     if let Some(token) = token {
         head.push_str(&format!("Authorization: Bearer {token}\r\n"));
