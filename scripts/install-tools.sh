@@ -9,3 +9,4 @@ rustup component list --installed | grep -q '^llvm-tools' || rustup component ad
 command -v cargo-llvm-cov >/dev/null || cargo install --locked cargo-llvm-cov --version ~0.9
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest
 command -v pg_isready >/dev/null || { apt-get update -q && apt-get install -y -q postgresql-client; }
+scripts/install-mail-tools.sh

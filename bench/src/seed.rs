@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use shared::AppState;
 use shared::api::CreateTaskRequest;
-use shared::auth::start_session;
+use shared::auth::{SessionDevice, start_session};
 use shared::domain::{Email, UserName};
 use shared::store::NewUser;
 
@@ -86,7 +86,8 @@ pub async fn seed(state: &AppState, users: usize, tasks_per_user: usize) -> Arc<
                         .expect("valid");
                     tasks.push(state.store.insert_task(user.id, &new).await.expect("insert task").id);
                 }
-                let token = start_session(&state, &user).await.expect("session").token;
+                let token =
+                    start_session(&state, &user, &SessionDevice::default()).await.expect("session").token;
                 SeededUser { email, token, tasks }
             })
         });

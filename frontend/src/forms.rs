@@ -20,6 +20,17 @@ pub const PROFILE: FormShape = FormShape {
 
 pub const TASK: FormShape = FormShape { fields: &["title", "description"], codes: &[] };
 
+pub const FORGOT_PASSWORD: FormShape = FormShape { fields: &["email"], codes: &[] };
+
+/// The token is not a field: a refused one means the link is bad, which the page says
+/// in a block of its own.
+pub const RESET_PASSWORD: FormShape = FormShape { fields: &["password"], codes: &[] };
+
+pub const DELETE_ACCOUNT: FormShape = FormShape {
+    fields: &["current_password"],
+    codes: &[(ErrorCode::InvalidCredentials, "current_password")],
+};
+
 /// A blank description means none, rather than one made of spaces.
 fn description(text: &str) -> Option<String> {
     (!text.trim().is_empty()).then(|| text.to_owned())

@@ -6,6 +6,7 @@
 //! and exists only on wasm32.
 
 pub mod api;
+pub mod devices;
 pub mod form_errors;
 pub mod forms;
 pub mod optimistic;

@@ -2,14 +2,14 @@
 
 The API takes 8 to 72 bytes of UTF-8 that are not among the commonest passwords; the
 schema's minLength and maxLength count characters. These hooks keep the generated cases
-honest about that rule, on the two operations that set a password, and nowhere else.
+honest about that rule, on the three operations that set a password, and nowhere else.
 """
 
 from pathlib import Path
 
 import schemathesis
 
-PATHS = {"/api/auth/signup", "/api/auth/profile"}
+PATHS = {"/api/auth/signup", "/api/auth/profile", "/api/auth/reset-password"}
 MIN_BYTES, MAX_BYTES = 8, 72
 COMMON = frozenset(
     (Path(__file__).resolve().parents[2] / "shared/src/domain/common_passwords.txt").read_text().split()

@@ -126,6 +126,8 @@ pub enum ErrorCode {
     DbError,
     ServerError,
     Timeout,
+    /// Password-reset mail is not set up on this deployment.
+    MailUnavailable,
 }
 
 impl ErrorCode {
@@ -141,7 +143,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => 415,
             Self::RateLimited => 429,
             Self::DbError | Self::ServerError => 500,
-            Self::Timeout => 503,
+            Self::Timeout | Self::MailUnavailable => 503,
         }
     }
 }
@@ -381,6 +383,118 @@ pub struct HealthReport {
     /// `connected` or `disconnected`.
     pub database: String,
     pub timestamp: DateTime<Utc>,
+}
+
+/// `POST /api/auth/forgot-password`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ForgotPasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::email))]
+    pub email: String,
+}
+
+impl ForgotPasswordRequest {
+    pub fn parse(&self) -> Result<Email, FieldErrors> {
+        let mut v = Validator::new();
+        let email = v.check("email", Email::parse(&self.email));
+        v.finish(|| email)
+    }
+}
+
+/// What every accepted forgot-password request is told, whether or not the account exists.
+pub const RESET_LINK_SENT: &str =
+    "If an account exists for that email, we've sent a link. It expires in 30 minutes.";
+
+/// `data` of a request whose outcome is told in words: the same for everyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notice {
+    pub message: String,
+}
+
+/// `POST /api/auth/reset-password`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ResetPasswordRequest {
+    /// The token from the emailed link.
+    #[cfg_attr(feature = "openapi", schema(required, min_length = 1))]
+    pub token: String,
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::password))]
+    pub password: String,
+}
+
+/// A reset link that is not live: unknown, expired, or already used.
+pub const RESET_LINK_INVALID: &str =
+    "This reset link is invalid, expired or already used. Ask for a new one.";
+
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub token: String,
+    pub password: Password,
+}
+
+impl ResetPasswordRequest {
+    pub fn parse(&self) -> Result<PasswordReset, FieldErrors> {
+        let mut v = Validator::new();
+        let token = v.check(
+            "token",
+            if self.token.trim().is_empty() { Err(RESET_LINK_INVALID.into()) } else { Ok(self.token.trim()) },
+        );
+        let password = v.check("password", Password::parse(&self.password));
+        v.finish(|| Some(PasswordReset { token: token?.to_owned(), password: password? }))
+    }
+}
+
+/// One signed-in device, in `GET /api/auth/sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// Updated at most every 5 minutes.
+    pub last_seen_at: DateTime<Utc>,
+    /// As the browser sent it, cut to 200 characters.
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// `data` of `GET /api/auth/export`: everything the account holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountExport {
+    pub user: User,
+    /// Every task, oldest first.
+    pub tasks: Vec<Task>,
+    pub exported_at: DateTime<Utc>,
+}
+
+/// `DELETE /api/auth/account`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DeleteAccountRequest {
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::signin_password))]
+    pub current_password: String,
+}
+
+impl DeleteAccountRequest {
+    /// Not length-checked: a wrong password of any length is just wrong.
+    pub fn parse(&self) -> Result<String, FieldErrors> {
+        let mut v = Validator::new();
+        let password = v.check(
+            "current_password",
+            if self.current_password.is_empty() {
+                Err("Enter your password to delete your account.".into())
+            } else {
+                Ok(self.current_password.clone())
+            },
+        );
+        v.finish(|| password)
+    }
 }
 
 #[cfg(test)]

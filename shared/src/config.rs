@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
+pub use mail::MailSettings;
+
+mod mail;
+
 /// Which binary reads the configuration; the two differ only in defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Runtime {
@@ -74,6 +78,8 @@ pub struct Config {
     /// longest a token revoked through another instance keeps working. Zero turns it off.
     pub session_cache_ttl: Duration,
     pub log_format: LogFormat,
+    /// Password-reset mail: `SMTP_URL`, `MAIL_FROM`, `APP_URL`.
+    pub mail: MailSettings,
 }
 
 /// How the pool and the circuit breaker around it behave.
@@ -213,6 +219,7 @@ impl Config {
             request_timeout: seconds(&var, "REQUEST_TIMEOUT_SECS", 25)?,
             session_cache_ttl: Duration::from_secs(parse(&var, "SESSION_CACHE_SECS", 5)?),
             log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
+            mail: MailSettings::from_vars(runtime, &var)?,
         })
     }
 

@@ -41,6 +41,8 @@ pub enum ApiError {
     DatabaseUnavailable,
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("mail is not set up")]
+    MailUnavailable,
 }
 
 impl ApiError {
@@ -71,6 +73,7 @@ impl ApiError {
             Self::Timeout => ErrorCode::Timeout,
             Self::Database(_) | Self::DatabaseUnavailable => ErrorCode::DbError,
             Self::Internal(_) => ErrorCode::ServerError,
+            Self::MailUnavailable => ErrorCode::MailUnavailable,
         }
     }
 
@@ -91,6 +94,7 @@ impl ApiError {
                 "A database error occurred. Please try again.".into()
             }
             Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
+            Self::MailUnavailable => "Password reset by email is not available on this server.".into(),
         }
     }
 }

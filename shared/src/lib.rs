@@ -17,6 +17,8 @@ pub mod error;
 pub mod http;
 #[cfg(feature = "lambda")]
 pub mod lambda;
+#[cfg(feature = "server")]
+pub mod mail;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 #[cfg(feature = "aws")]

@@ -239,3 +239,17 @@ pub struct InvalidInput(pub Failure);
     headers(("Retry-After" = u64, description = "Seconds until the window resets."))
 )]
 pub struct RateLimited(pub Failure);
+
+/// 404 `NOT_FOUND` for a session.
+#[derive(IntoResponses)]
+#[response(status = 404, description = "`NOT_FOUND`: the caller has no session with this id.")]
+pub struct SessionNotFound(pub Failure);
+
+/// 503 `MAIL_UNAVAILABLE`.
+#[derive(IntoResponses)]
+#[response(
+    status = 503,
+    description = "`MAIL_UNAVAILABLE`: password-reset mail is not set up here (a Lambda function \
+                   without `SMTP_URL`, `MAIL_FROM` or `APP_URL`)."
+)]
+pub struct MailUnavailable(pub Failure);

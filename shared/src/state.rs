@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
-use crate::auth::{PasswordHasher, SessionCache, TokenKeys};
+use crate::auth::{LastSeen, PasswordHasher, SessionCache, SweepClock, TokenKeys};
 use crate::config::Config;
-use crate::http::Sweeper;
+use crate::mail::Mailer;
 use crate::store::{self, Store};
 
 /// Everything a handler needs, built once per process and cloned per request.
@@ -13,7 +13,9 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub passwords: PasswordHasher,
     pub sessions: Arc<SessionCache>,
-    pub sweeper: Arc<Sweeper>,
+    pub mailer: Arc<Mailer>,
+    pub last_seen: Arc<LastSeen>,
+    pub sweeps: Arc<SweepClock>,
 }
 
 impl AppState {
@@ -28,7 +30,9 @@ impl AppState {
             tokens: Arc::new(TokenKeys::new(&config.jwt_secret.bytes)),
             passwords: PasswordHasher::new(config.bcrypt_cost),
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
-            sweeper: Arc::new(Sweeper::default()),
+            mailer: Arc::new(Mailer::new(&config.mail)),
+            last_seen: Arc::default(),
+            sweeps: Arc::default(),
             config: Arc::new(config),
             store,
         }

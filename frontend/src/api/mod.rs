@@ -6,5 +6,5 @@ mod request;
 mod response;
 
 pub use error::ApiError;
-pub use request::{ApiRequest, Method};
+pub use request::{ApiRequest, EXPORT_PATH, Method};
 pub use response::{decode, decode_empty};

@@ -1,5 +1,8 @@
 use serde::Serialize;
-use shared::api::{CreateTaskRequest, ProfileRequest, SigninRequest, SignupRequest, UpdateTaskRequest};
+use shared::api::{
+    CreateTaskRequest, DeleteAccountRequest, ForgotPasswordRequest, ProfileRequest, ResetPasswordRequest,
+    SigninRequest, SignupRequest, UpdateTaskRequest,
+};
 use shared::domain::PageRequest;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +73,36 @@ impl ApiRequest {
     pub fn delete_task(id: i64) -> Self {
         Self::new(Method::Delete, format!("/api/tasks/{id}"))
     }
+
+    pub fn forgot_password(request: &ForgotPasswordRequest) -> Self {
+        Self::with_json(Method::Post, "/api/auth/forgot-password", request)
+    }
+
+    pub fn reset_password(request: &ResetPasswordRequest) -> Self {
+        Self::with_json(Method::Post, "/api/auth/reset-password", request)
+    }
+
+    pub fn list_sessions() -> Self {
+        Self::new(Method::Get, "/api/auth/sessions")
+    }
+
+    pub fn delete_session(id: &str) -> Self {
+        Self::new(Method::Delete, format!("/api/auth/sessions/{id}"))
+    }
+
+    pub fn delete_other_sessions() -> Self {
+        Self::new(Method::Delete, "/api/auth/sessions")
+    }
+
+    pub fn delete_account(request: &DeleteAccountRequest) -> Self {
+        Self::with_json(Method::Delete, "/api/auth/account", request)
+    }
 }
+
+/// Where "Export my data" points: a plain link (`rel="external"`, so the client-side
+/// router lets the browser have it), which downloads the file the API names in
+/// `Content-Disposition`.
+pub const EXPORT_PATH: &str = "/api/auth/export";
 
 #[cfg(test)]
 mod tests {
@@ -119,6 +151,30 @@ mod tests {
             ApiRequest::update_profile(&ProfileRequest { name: Some("Bea".into()), ..Default::default() });
         assert_eq!((request.method, request.path.as_str()), (Method::Put, "/api/auth/profile"));
         assert_eq!(body(&request), json!({"name": "Bea"}));
+    }
+
+    #[test]
+    fn account_requests_target_their_endpoints() {
+        let forgot = ApiRequest::forgot_password(&ForgotPasswordRequest { email: "ann@example.com".into() });
+        assert_eq!((forgot.method, forgot.path.as_str()), (Method::Post, "/api/auth/forgot-password"));
+        assert_eq!(body(&forgot), json!({"email": "ann@example.com"}));
+        let reset = ApiRequest::reset_password(&ResetPasswordRequest {
+            token: "abc".into(),
+            password: "a new secret".into(),
+        });
+        assert_eq!((reset.method, reset.path.as_str()), (Method::Post, "/api/auth/reset-password"));
+        assert_eq!(body(&reset), json!({"token": "abc", "password": "a new secret"}));
+        assert_eq!(ApiRequest::list_sessions().path, "/api/auth/sessions");
+        let one = ApiRequest::delete_session("7c1e");
+        assert_eq!((one.method, one.path.as_str()), (Method::Delete, "/api/auth/sessions/7c1e"));
+        let others = ApiRequest::delete_other_sessions();
+        assert_eq!(
+            (others.method, others.path.as_str(), others.body),
+            (Method::Delete, "/api/auth/sessions", None)
+        );
+        let delete = ApiRequest::delete_account(&DeleteAccountRequest { current_password: "pw".into() });
+        assert_eq!((delete.method, delete.path.as_str()), (Method::Delete, "/api/auth/account"));
+        assert_eq!(body(&delete), json!({"current_password": "pw"}));
     }
 
     #[test]

@@ -5,11 +5,16 @@ use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Route, Router, navigate_replace};
 
 use super::components::Header;
-use super::pages::{Dashboard, NotFound, Profile, Signin, Signup};
+use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, Signin, Signup};
 use super::spawn::spawn_in;
 use super::{dom, http};
 use crate::api::ApiRequest;
 use crate::session::{self, Access, SessionState};
+
+/// A word for the sign-in page from the page that signed the user out, such as "your
+/// account is deleted"; shown once.
+#[derive(Clone, Copy)]
+pub struct Farewell(pub Signal<Option<&'static str>>);
 
 #[derive(Route, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Page {
@@ -21,6 +26,10 @@ pub enum Page {
     Signup,
     #[to("/profile")]
     Profile,
+    #[to("/forgot-password")]
+    ForgotPassword,
+    #[to("/reset-password")]
+    ResetPassword,
     #[not_found]
     NotFound,
 }
@@ -30,7 +39,8 @@ impl Page {
         match self {
             Self::Dashboard | Self::Profile => Access::Members,
             Self::Signin | Self::Signup => Access::Visitors,
-            Self::NotFound => Access::Anyone,
+            // A reset link may be opened in a browser that is still signed in.
+            Self::ForgotPassword | Self::ResetPassword | Self::NotFound => Access::Anyone,
         }
     }
 
@@ -40,6 +50,8 @@ impl Page {
             Self::Signin => "Sign in · Tasks",
             Self::Signup => "Sign up · Tasks",
             Self::Profile => "Profile · Tasks",
+            Self::ForgotPassword => "Forgot password · Tasks",
+            Self::ResetPassword => "Reset your password · Tasks",
             Self::NotFound => "Page not found · Tasks",
         }
     }
@@ -72,6 +84,7 @@ pub fn App() -> View {
     // as an error.
     let session = create_signal(session::on_load(dom::read_hint()));
     provide_context(session);
+    provide_context(Farewell(create_signal(None)));
     let scope = use_current_scope();
     if session.with_untracked(|s| *s == SessionState::Checking) {
         restore(session, scope);
@@ -117,6 +130,8 @@ pub fn App() -> View {
                             Gate::Show(Page::Signin) => view! { Signin {} },
                             Gate::Show(Page::Signup) => view! { Signup {} },
                             Gate::Show(Page::Profile) => view! { Profile {} },
+                            Gate::Show(Page::ForgotPassword) => view! { ForgotPassword {} },
+                            Gate::Show(Page::ResetPassword) => view! { ResetPassword {} },
                             Gate::Show(Page::NotFound) => view! { NotFound {} },
                             Gate::Retry => view! {
                                 div(class="card session-problem") {

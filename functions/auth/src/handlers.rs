@@ -3,7 +3,9 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
-use shared::auth::{CurrentUser, check_password, cleared_session_cookies, session_cookies, start_session};
+use shared::auth::{
+    CurrentUser, SessionDevice, check_password, cleared_session_cookies, session_cookies, start_session,
+};
 use shared::http::{Json, Ok, ok};
 use shared::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
@@ -27,6 +29,7 @@ use shared::{ApiError, AppState};
 )]
 pub async fn signup(
     State(state): State<AppState>,
+    device: SessionDevice,
     Json(body): Json<SignupRequest>,
 ) -> Result<Response, ApiError> {
     let signup = body.parse().map_err(ApiError::invalid_fields)?;
@@ -35,7 +38,7 @@ pub async fn signup(
         .store
         .insert_user(NewUser { email: &signup.email, name: &signup.name, password_hash: &password_hash })
         .await?;
-    session_response(&state, StatusCode::CREATED, user).await
+    session_response(&state, StatusCode::CREATED, user, &device).await
 }
 
 /// Start a session.
@@ -53,6 +56,7 @@ pub async fn signup(
 )]
 pub async fn signin(
     State(state): State<AppState>,
+    device: SessionDevice,
     Json(body): Json<SigninRequest>,
 ) -> Result<Response, ApiError> {
     let signin = body.parse().map_err(ApiError::invalid_fields)?;
@@ -60,7 +64,7 @@ pub async fn signin(
     let hash = user.as_ref().map(|u| u.password_hash.as_str());
     check_password(&state, signin.email.as_str(), hash, &signin.password).await?;
     let user = user.ok_or(ApiError::InvalidCredentials)?;
-    session_response(&state, StatusCode::OK, user).await
+    session_response(&state, StatusCode::OK, user, &device).await
 }
 
 /// End this session: the token is revoked and the cookie cleared.
@@ -146,8 +150,9 @@ async fn session_response(
     state: &AppState,
     status: StatusCode,
     user: UserRecord,
+    device: &SessionDevice,
 ) -> Result<Response, ApiError> {
-    let issued = start_session(state, &user).await?;
+    let issued = start_session(state, &user, device).await?;
     let cookies =
         session_cookies(&issued.token, state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
     let body = Session { user: user.into(), token: issued.token };

@@ -60,6 +60,10 @@ async fn serve(config: Config) -> Result<(), String> {
     let address = format!("{}:{}", config.host, config.port);
     let static_dir = config.static_dir.clone();
     let state = open(config).await?;
+    if state.config.mail.smtp_url.is_none() {
+        tracing::warn!("SMTP_URL not set: password reset links are written to this log instead of mailed");
+    }
+    tokio::spawn(shared::auth::sweep_periodically(state.clone()));
     let app = server::app(state, &static_dir);
     let listener =
         TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;

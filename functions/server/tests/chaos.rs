@@ -125,7 +125,8 @@ impl Load {
                 let mut i = n;
                 while !stop.load(Ordering::Relaxed) {
                     i += 1;
-                    let path = if patience == IMPATIENT && i.is_multiple_of(2) { "/health" } else { "/api/tasks" };
+                    let path =
+                        if patience == IMPATIENT && i.is_multiple_of(2) { "/health" } else { "/api/tasks" };
                     let started = Instant::now();
                     let response = request_within(patience, port, "GET", path, None, Some(&token));
                     let outcome = Outcome { took: started.elapsed(), response };

@@ -27,12 +27,14 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(ApiError::Forbidden("This request came from an origin that is not allowed."));
         }
         if let Some(user) = state.sessions.get(claims.jti, claims.user_id) {
+            super::record_last_seen(state, claims.jti).await;
             return Ok(Self { user, session_id: claims.jti });
         }
         let ticket = state.sessions.ticket();
         let user =
             state.store.session_user(claims.jti, claims.user_id).await?.ok_or(ApiError::Unauthorized)?;
         state.sessions.put(claims.jti, &user, ticket);
+        super::record_last_seen(state, claims.jti).await;
         Ok(Self { user, session_id: claims.jti })
     }
 }

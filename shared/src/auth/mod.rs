@@ -3,16 +3,24 @@
 
 mod cookie;
 mod current_user;
+mod device;
+mod last_seen;
 mod password_check;
 mod passwords;
+mod reset_token;
 mod session;
 mod session_cache;
+mod sweep;
 mod tokens;
 
 pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, cleared_session_cookies, session_cookies};
 pub use current_user::{CurrentUser, request_token};
+pub use device::{SessionDevice, USER_AGENT_MAX_CHARS};
+pub use last_seen::{LAST_SEEN_EVERY, LastSeen, record_last_seen};
 pub use password_check::{CHECK_WINDOW_SECS, MAX_FAILED_CHECKS, check_password};
 pub use passwords::PasswordHasher;
-pub use session::start_session;
+pub use reset_token::{ResetToken, hash_reset_token};
+pub use session::{MAX_SESSIONS_PER_USER, start_session};
 pub use session_cache::SessionCache;
+pub use sweep::{RESET_HISTORY, SWEEP_EVERY, SweepClock, sweep_if_due, sweep_now, sweep_periodically};
 pub use tokens::{Claims, IssuedToken, TOKEN_LIFETIME, TokenKeys};

@@ -7,11 +7,9 @@ mod extract;
 mod hardening;
 mod rate_limit;
 mod respond;
-mod sweep;
 
 pub use app::{BODY_LIMIT_BYTES, finish, method_not_allowed, not_found};
 pub use client_ip::{ClientIp, client_ip, record_client_ip};
 pub use extract::{Json, Path, Query};
-pub use rate_limit::{limit_credentials, limit_user};
+pub use rate_limit::{WINDOW_SECS as RATE_LIMIT_WINDOW_SECS, limit_credentials, limit_user};
 pub use respond::{Created, Ok, created, ok, page};
-pub use sweep::Sweeper;

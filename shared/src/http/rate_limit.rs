@@ -12,7 +12,7 @@ use crate::auth::request_token;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub(super) const WINDOW_SECS: i64 = 60;
+pub const WINDOW_SECS: i64 = 60;
 
 /// Limits the credential endpoints per client IP. It runs before the body is read, so
 /// a refused request costs no bcrypt work.
@@ -49,7 +49,6 @@ pub async fn limit_user(State(state): State<AppState>, req: Request, next: Next)
 /// same count. The window is the later of this instance's and the stored one, so an
 /// instance whose clock runs slow cannot reopen a window and reset its count.
 async fn enforce(state: &AppState, bucket: String, limit: u32, req: Request, next: Next) -> Response {
-    state.sweeper.maybe_sweep(state);
     let now = Utc::now().timestamp();
     let hit = match state.store.hit_rate_limit(&bucket, now - now.rem_euclid(WINDOW_SECS)).await {
         Ok(hit) => hit,

@@ -85,6 +85,35 @@ pub struct UserChange<'a> {
     pub password_hash: Option<&'a str>,
 }
 
+/// A session as it starts: the device it was started from is what the user sees later.
+pub struct NewSession<'a> {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub user_agent: Option<&'a str>,
+    pub ip: Option<&'a str>,
+}
+
+/// A live session as the signed-in devices list shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// A reset link being issued: its token's hash, and the per-account cap it must fit in.
+pub struct NewPasswordReset<'a> {
+    pub token_hash: &'a str,
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    /// Links issued since this moment count toward `cap`.
+    pub cap_since: DateTime<Utc>,
+    pub cap: u32,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `SELECT 1` within 2 s, for health checks.
@@ -95,12 +124,7 @@ pub trait Store: Send + Sync + 'static {
     async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError>;
     async fn update_user(&self, id: Uuid, change: UserChange<'_>) -> Result<UserRecord, StoreError>;
 
-    async fn insert_session(
-        &self,
-        id: Uuid,
-        user_id: Uuid,
-        expires_at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    async fn insert_session(&self, session: &NewSession<'_>) -> Result<(), StoreError>;
     /// The user of a live session, or `None` once it is revoked, expired or its user gone.
     async fn session_user(&self, session_id: Uuid, user_id: Uuid) -> Result<Option<UserRecord>, StoreError>;
     async fn delete_session(&self, id: Uuid) -> Result<(), StoreError>;
@@ -142,6 +166,35 @@ pub trait Store: Send + Sync + 'static {
         rate_limits_before: i64,
         password_checks_before: i64,
     ) -> Result<(), StoreError>;
+
+    /// Revokes the user's expired sessions and all but the newest `keep` live ones, and
+    /// returns the ids it revoked.
+    async fn trim_sessions(&self, user_id: Uuid, keep: u32) -> Result<Vec<Uuid>, StoreError>;
+    /// Sets `last_seen_at` to now unless it is already later than `unless_after`.
+    async fn touch_session(&self, id: Uuid, unless_after: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The user's live sessions, newest first.
+    async fn list_sessions(&self, user_id: Uuid) -> Result<Vec<SessionRecord>, StoreError>;
+    /// Revokes one session of `user_id`; `false` when the user has no such session.
+    async fn delete_user_session(&self, id: Uuid, user_id: Uuid) -> Result<bool, StoreError>;
+    /// Deletes expired sessions, and reset links created before `resets_before` (old
+    /// enough to count for nothing); returns how many rows went.
+    async fn purge_expired(&self, resets_before: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Records a reset link and makes the user's earlier ones unusable, unless the
+    /// user already had `cap` links since `cap_since`: then nothing changes and the
+    /// answer is `false`.
+    async fn insert_password_reset(&self, reset: &NewPasswordReset<'_>) -> Result<bool, StoreError>;
+    /// Spends the live, unused reset link with this hash: sets the password, revokes
+    /// every session and any other link of the user, all at once. `None` when no such
+    /// link is live.
+    async fn reset_password(&self, token_hash: &str, password_hash: &str)
+    -> Result<Option<Uuid>, StoreError>;
+
+    /// Every task of the user, oldest first.
+    async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<Task>, StoreError>;
+    /// Deletes the user and everything kept about them: tasks, sessions, reset links
+    /// and their rate-limit counters.
+    async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError>;
 }
 
 /// Opens the backend named by `url`, without connecting yet.

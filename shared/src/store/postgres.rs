@@ -8,7 +8,10 @@ use uuid::Uuid;
 
 use super::guard::Guard;
 use super::queries::{self, impl_store};
-use super::{NewUser, PagedTask, RateHit, StoreError, UserChange, UserRecord, email_taken, now};
+use super::{
+    NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, StoreError, UserChange,
+    UserRecord, email_taken, now,
+};
 use crate::api::{NewTask, Task, TaskChange};
 use crate::config::DatabaseSettings;
 use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};

@@ -21,7 +21,8 @@ pub const UPDATE_USER: &str = "UPDATE users SET \
     WHERE id = $1 \
     RETURNING id, email, name, password_hash, created_at, updated_at";
 
-pub const INSERT_SESSION: &str = "INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, $3)";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions \
+    (id, user_id, expires_at, created_at, last_seen_at, user_agent, ip) VALUES ($1, $2, $3, $4, $4, $5, $6)";
 
 pub const SESSION_USER: &str = "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at \
     FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -91,6 +92,59 @@ pub const FORGIVE_PASSWORD_CHECK: &str = "UPDATE password_checks SET checks = ch
 
 pub const DELETE_OLD_PASSWORD_CHECKS: &str = "DELETE FROM password_checks WHERE window_start < $1";
 
+/// The user's sessions past the newest `$2` live ones, expired ones included.
+pub const TRIM_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN \
+    (SELECT id FROM sessions WHERE user_id = $1 AND expires_at > $3 ORDER BY created_at DESC, id DESC LIMIT $2) \
+    RETURNING id";
+
+/// A no-op when another instance wrote it moments ago.
+pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at <= $3";
+
+pub const LIST_SESSIONS: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
+    WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC";
+
+pub const DELETE_USER_SESSION: &str = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
+
+pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+
+pub const PURGE_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE created_at < $1";
+
+/// Takes the user's row lock (a write lock in SQLite), so that concurrent requests for
+/// one account count each other's links instead of all passing the cap at once.
+pub const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1";
+
+/// Inserts nothing once the user has `$6` links created after `$5`.
+pub const INSERT_PASSWORD_RESET: &str = "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) \
+    SELECT $1, $2, $3, $4 \
+    WHERE (SELECT COUNT(*) FROM password_resets WHERE user_id = $2 AND created_at > $5) < $6";
+
+/// Ends the user's live links but `$2`; `$2` may be empty to end them all.
+pub const EXPIRE_OTHER_PASSWORD_RESETS: &str = "UPDATE password_resets SET expires_at = $3 \
+    WHERE user_id = $1 AND token_hash <> $2 AND used_at IS NULL AND expires_at > $3";
+
+pub const SPEND_PASSWORD_RESET: &str = "UPDATE password_resets SET used_at = $2 \
+    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
+
+pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+
+pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+
+pub const ALL_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+    FROM tasks WHERE user_id = $1 ORDER BY id";
+
+pub const DELETE_USER_TASKS: &str = "DELETE FROM tasks WHERE user_id = $1";
+
+pub const DELETE_USER_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE user_id = $1";
+
+/// Every per-user bucket is named `<kind>:<user id>`.
+pub const DELETE_USER_RATE_LIMITS: &str = "DELETE FROM rate_limits WHERE bucket LIKE '%:' || $1";
+
+/// The account's failed-password counter, which is keyed by its email.
+pub const DELETE_USER_PASSWORD_CHECKS: &str =
+    "DELETE FROM password_checks WHERE email = (SELECT email FROM users WHERE id = $1)";
+
+pub const DELETE_USER: &str = "DELETE FROM users WHERE id = $1";
+
 /// Implements `Store` for a struct with `pool: sqlx::Pool<_>` and `guard: Guard<_>`
 /// fields. Each query runs on the connection the guard hands it. Deletes and creates
 /// go through `once`: a retry after a lost reply could apply them twice (or answer 404
@@ -157,18 +211,17 @@ macro_rules! impl_store {
                     .map_err(email_taken)
             }
 
-            async fn insert_session(
-                &self,
-                id: Uuid,
-                user_id: Uuid,
-                expires_at: DateTime<Utc>,
-            ) -> Result<(), StoreError> {
+            async fn insert_session(&self, session: &NewSession<'_>) -> Result<(), StoreError> {
+                let at = now();
                 self.guard
                     .once(|mut conn| async move {
                         sqlx::query(queries::INSERT_SESSION)
-                            .bind(id)
-                            .bind(user_id)
-                            .bind(expires_at)
+                            .bind(session.id)
+                            .bind(session.user_id)
+                            .bind(session.expires_at)
+                            .bind(at)
+                            .bind(session.user_agent)
+                            .bind(session.ip)
                             .execute(&mut *conn)
                             .await
                     })
@@ -401,6 +454,177 @@ macro_rules! impl_store {
                     })
                     .await
                     .map(|_| ())
+            }
+            async fn trim_sessions(&self, user_id: Uuid, keep: u32) -> Result<Vec<Uuid>, StoreError> {
+                let at = now();
+                self.guard
+                    .once(|mut conn| async move {
+                        sqlx::query_scalar(queries::TRIM_SESSIONS)
+                            .bind(user_id)
+                            .bind(i64::from(keep))
+                            .bind(at)
+                            .fetch_all(&mut *conn)
+                            .await
+                    })
+                    .await
+            }
+
+            async fn touch_session(&self, id: Uuid, unless_after: DateTime<Utc>) -> Result<(), StoreError> {
+                let at = now();
+                self.guard
+                    .retrying(|mut conn| async move {
+                        sqlx::query(queries::TOUCH_SESSION)
+                            .bind(id)
+                            .bind(at)
+                            .bind(unless_after)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await
+                    .map(|_| ())
+            }
+
+            async fn list_sessions(&self, user_id: Uuid) -> Result<Vec<SessionRecord>, StoreError> {
+                let at = now();
+                self.guard
+                    .retrying(|mut conn| async move {
+                        sqlx::query_as(queries::LIST_SESSIONS)
+                            .bind(user_id)
+                            .bind(at)
+                            .fetch_all(&mut *conn)
+                            .await
+                    })
+                    .await
+            }
+
+            async fn delete_user_session(&self, id: Uuid, user_id: Uuid) -> Result<bool, StoreError> {
+                let done = self
+                    .guard
+                    .once(|mut conn| async move {
+                        sqlx::query(queries::DELETE_USER_SESSION)
+                            .bind(id)
+                            .bind(user_id)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn purge_expired(&self, resets_before: DateTime<Utc>) -> Result<u64, StoreError> {
+                let at = now();
+                let sessions = self
+                    .guard
+                    .retrying(|mut conn| async move {
+                        sqlx::query(queries::PURGE_SESSIONS).bind(at).execute(&mut *conn).await
+                    })
+                    .await?;
+                let resets = self
+                    .guard
+                    .retrying(|mut conn| async move {
+                        sqlx::query(queries::PURGE_PASSWORD_RESETS)
+                            .bind(resets_before)
+                            .execute(&mut *conn)
+                            .await
+                    })
+                    .await?;
+                Ok(sessions.rows_affected() + resets.rows_affected())
+            }
+
+            async fn insert_password_reset(&self, reset: &NewPasswordReset<'_>) -> Result<bool, StoreError> {
+                let at = now();
+                self.guard
+                    .once(|mut conn| async move {
+                        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                        sqlx::query(queries::LOCK_USER).bind(reset.user_id).execute(&mut *tx).await?;
+                        let inserted = sqlx::query(queries::INSERT_PASSWORD_RESET)
+                            .bind(reset.token_hash)
+                            .bind(reset.user_id)
+                            .bind(at)
+                            .bind(reset.expires_at)
+                            .bind(reset.cap_since)
+                            .bind(i64::from(reset.cap))
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected()
+                            > 0;
+                        if inserted {
+                            sqlx::query(queries::EXPIRE_OTHER_PASSWORD_RESETS)
+                                .bind(reset.user_id)
+                                .bind(reset.token_hash)
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        tx.commit().await?;
+                        Ok(inserted)
+                    })
+                    .await
+            }
+
+            async fn reset_password(
+                &self,
+                token_hash: &str,
+                password_hash: &str,
+            ) -> Result<Option<Uuid>, StoreError> {
+                let at = now();
+                self.guard
+                    .once(|mut conn| async move {
+                        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                        let user_id: Option<Uuid> = sqlx::query_scalar(queries::SPEND_PASSWORD_RESET)
+                            .bind(token_hash)
+                            .bind(at)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if let Some(user_id) = user_id {
+                            sqlx::query(queries::SET_PASSWORD)
+                                .bind(user_id)
+                                .bind(password_hash)
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?;
+                            sqlx::query(queries::DELETE_ALL_SESSIONS).bind(user_id).execute(&mut *tx).await?;
+                            sqlx::query(queries::EXPIRE_OTHER_PASSWORD_RESETS)
+                                .bind(user_id)
+                                .bind(token_hash)
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        tx.commit().await?;
+                        Ok(user_id)
+                    })
+                    .await
+            }
+
+            async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<Task>, StoreError> {
+                self.guard
+                    .retrying(|mut conn| async move {
+                        sqlx::query_as(queries::ALL_TASKS).bind(user_id).fetch_all(&mut *conn).await
+                    })
+                    .await
+            }
+
+            async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError> {
+                self.guard
+                    .once(|mut conn| async move {
+                        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                        for statement in [
+                            queries::DELETE_USER_TASKS,
+                            queries::DELETE_ALL_SESSIONS,
+                            queries::DELETE_USER_PASSWORD_RESETS,
+                            queries::DELETE_USER_PASSWORD_CHECKS,
+                        ] {
+                            sqlx::query(statement).bind(user_id).execute(&mut *tx).await?;
+                        }
+                        sqlx::query(queries::DELETE_USER_RATE_LIMITS)
+                            .bind(user_id.to_string())
+                            .execute(&mut *tx)
+                            .await?;
+                        sqlx::query(queries::DELETE_USER).bind(user_id).execute(&mut *tx).await?;
+                        tx.commit().await
+                    })
+                    .await
             }
         }
     };

@@ -3,6 +3,7 @@
 //! Lambda entry.
 
 mod events;
+pub mod smtp;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use sqlx::Connection;
 use tower::ServiceExt;
 
 use crate::api::User;
-use crate::auth::start_session;
+use crate::auth::{SessionDevice, start_session};
 use crate::config::{Config, Runtime};
 use crate::domain::{Email, Password, UserName};
 use crate::state::AppState;
@@ -102,6 +103,16 @@ impl TestApp {
     pub async fn postgres(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Option<Self> {
         let url = fresh_postgres_database().await?;
         Some(Self::start(router, &url, vars, Backend::Postgres, None).await)
+    }
+
+    /// An app on a SQLite file whose configuration is read as a Lambda function reads
+    /// it: no defaults invented for what Lambda must be given.
+    pub async fn sqlite_lambda(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Self {
+        let dir = TempDir::new();
+        let url = format!("sqlite://{}/test.db", dir.0.display());
+        let state = AppState::from_config(runtime_test_config(Runtime::Lambda, &url, vars)).expect("open");
+        state.store.migrate().await.expect("migrate test database");
+        Self { router: router(state.clone()), state, backend: Backend::Sqlite, _dir: Some(dir) }
     }
 
     /// An app whose Postgres cannot be reached at all.
@@ -189,12 +200,17 @@ impl TestApp {
             .insert_user(NewUser { email: &email, name: &name, password_hash: &hash })
             .await
             .expect("insert user");
-        let issued = start_session(&self.state, &record).await.expect("session");
+        let issued = start_session(&self.state, &record, &SessionDevice::default()).await.expect("session");
         (record.into(), issued.token)
     }
 }
 
 pub fn test_config(database_url: &str, vars: &[(&str, &str)]) -> Config {
+    runtime_test_config(Runtime::Server, database_url, vars)
+}
+
+/// The test configuration as `runtime` reads it.
+pub fn runtime_test_config(runtime: Runtime, database_url: &str, vars: &[(&str, &str)]) -> Config {
     let mut map: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".to_owned(), database_url.to_owned()),
         ("JWT_SECRET".to_owned(), TEST_SECRET.to_owned()),
@@ -205,7 +221,7 @@ pub fn test_config(database_url: &str, vars: &[(&str, &str)]) -> Config {
         ("TASKS_RATE_LIMIT_PER_MINUTE".to_owned(), "10000".to_owned()),
     ]);
     map.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    Config::from_lookup(Runtime::Server, |name| map.get(name).cloned()).expect("valid test config")
+    Config::from_lookup(runtime, |name| map.get(name).cloned()).expect("valid test config")
 }
 
 /// A new, empty database on the test Postgres, or `None` (skip) when it is not

@@ -1,4 +1,5 @@
-//! `/profile`: change the name, the email or the password.
+//! `/profile`: change the name, the email or the password; see and end sessions;
+//! export or delete the account.
 
 use shared::api::{User, UserEnvelope};
 use sycamore::prelude::*;
@@ -9,6 +10,8 @@ use crate::forms::{self, ProfileDraft};
 use crate::session::SessionState;
 use crate::web::components::{Field, FormAlert};
 use crate::web::http;
+use crate::web::pages::profile_account::{DeleteAccount, ExportData};
+use crate::web::pages::profile_devices::SignedInDevices;
 
 #[component]
 pub fn Profile() -> View {
@@ -93,6 +96,9 @@ pub fn Profile() -> View {
                     p(class="saved", role="status") { (saved.get().unwrap_or_default()) }
                 }
             }
+            SignedInDevices {}
+            ExportData {}
+            DeleteAccount {}
         }
     }
 }

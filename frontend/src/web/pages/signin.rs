@@ -7,6 +7,7 @@ use crate::api::ApiRequest;
 use crate::form_errors::FormErrors;
 use crate::forms;
 use crate::session::SessionState;
+use crate::web::app::Farewell;
 use crate::web::components::{Field, FormAlert};
 use crate::web::http;
 
@@ -17,6 +18,9 @@ pub fn Signin() -> View {
     let password = create_signal(String::new());
     let errors = create_signal(FormErrors::default());
     let busy = create_signal(false);
+    let Farewell(farewell) = use_context::<Farewell>();
+    let farewell_text = farewell.get();
+    farewell.set(None);
 
     let submit = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
@@ -50,10 +54,12 @@ pub fn Signin() -> View {
             form(class="card auth-card", novalidate=true, aria-labelledby="signin-heading", on:submit=submit) {
                 h1(id="signin-heading", class="page-title") { "Sign in" }
                 p(class="lead") { "Welcome back. Sign in to see your tasks." }
+                (farewell_text.map(|text| view! { p(class="notice", role="status") { (text) } }))
                 FormAlert(message=form_error)
                 Field(id="signin-email", label="Email", kind="email", autocomplete="email", value=email, error=email_error)
                 Field(id="signin-password", label="Password", kind="password", autocomplete="current-password",
                     value=password, error=password_error)
+                p(class="forgot") { a(href="/forgot-password") { "Forgot password?" } }
                 button(r#type="submit", class="button primary wide", aria-disabled=move || busy.get().then_some("true")) {
                     "Sign in"
                 }

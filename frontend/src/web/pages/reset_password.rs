@@ -1,0 +1,114 @@
+//! `/reset-password?token=…`: choose a new password from an emailed link.
+
+use shared::api::{RESET_LINK_INVALID, ResetPasswordRequest};
+use sycamore::prelude::*;
+
+use crate::api::{ApiError, ApiRequest};
+use crate::form_errors::FormErrors;
+use crate::forms;
+use crate::session::SessionState;
+use crate::web::components::{Field, FormAlert};
+use crate::web::{dom, http};
+
+/// The token of `?token=…`, if the query string has one.
+fn token_of(search: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == "token")
+        .map(|(_, value)| value.to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+fn is_bad_link(error: &ApiError) -> bool {
+    error.details().is_some_and(|details| details.contains_key("token"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Choosing,
+    Done,
+    BadLink,
+}
+
+#[component]
+pub fn ResetPassword() -> View {
+    let session = use_context::<Signal<SessionState>>();
+    // The token leaves the address bar at once: it must not stay in the history, nor
+    // reach another site in a `Referer`.
+    let token = token_of(&dom::search());
+    dom::replace_address("/reset-password");
+    let stage = create_signal(if token.is_some() { Stage::Choosing } else { Stage::BadLink });
+    let token = token.unwrap_or_default();
+    let password = create_signal(String::new());
+    let errors = create_signal(FormErrors::default());
+    let busy = create_signal(false);
+
+    let submit = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        let token = token.clone();
+        async move {
+            if busy.get() {
+                return;
+            }
+            let request = ResetPasswordRequest { token, password: password.get_clone() };
+            if let Err(invalid) = request.parse() {
+                errors.set(FormErrors::from_fields(invalid));
+                return;
+            }
+            busy.set(true);
+            match http::fetch_empty(ApiRequest::reset_password(&request)).await {
+                Ok(()) => {
+                    // The reset revoked every session, this browser's too.
+                    if session.with_untracked(|s| s.user().is_some()) {
+                        session.set(SessionState::SignedOut);
+                    }
+                    stage.set(Stage::Done);
+                }
+                Err(error) if is_bad_link(&error) => stage.set(Stage::BadLink),
+                Err(error) => errors.set(FormErrors::from_api(&error, forms::RESET_PASSWORD)),
+            }
+            busy.set(false);
+        }
+    };
+
+    let form_error = create_memo(move || errors.with(|e| e.form.clone()));
+    let password_error = create_memo(move || errors.with(|e| e.field("password")));
+
+    view! {
+        div(class="auth") {
+            (match stage.get() {
+                Stage::Choosing => {
+                    let submit = submit.clone();
+                    view! {
+                        form(class="card auth-card", novalidate=true, aria-labelledby="reset-heading", on:submit=submit) {
+                            h1(id="reset-heading", class="page-title") { "Reset your password" }
+                            p(class="lead") { "Your other sessions will be signed out." }
+                            FormAlert(message=form_error)
+                            Field(id="reset-password", label="New password", kind="password", autocomplete="new-password",
+                                value=password, error=password_error, hint="At least 8 characters.")
+                            button(r#type="submit", class="button primary wide", aria-disabled=move || busy.get().then_some("true")) {
+                                "Set password"
+                            }
+                        }
+                    }
+                }
+                Stage::Done => view! {
+                    div(class="card auth-card", role="status") {
+                        h1(class="page-title") { "Your password is set." }
+                        p(class="lead") { "Sign in with your new password." }
+                        a(class="button primary wide", href="/signin") { "Sign in" }
+                    }
+                },
+                Stage::BadLink => view! {
+                    div(class="card auth-card") {
+                        h1(class="page-title") { "This link doesn't work" }
+                        p(class="alert", role="alert") { (RESET_LINK_INVALID) }
+                        a(class="button primary wide", href="/forgot-password") { "Send a new link" }
+                    }
+                },
+            })
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! A forgotten password: a one-time link by email, then a new password.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use shared::api::{
+    ForgotPasswordRequest, Notice, RESET_LINK_INVALID, RESET_LINK_SENT, ResetPasswordRequest, Success,
+};
+use shared::auth::{RESET_HISTORY, ResetToken, hash_reset_token};
+use shared::config::Runtime;
+use shared::domain::{Email, FieldErrors};
+use shared::http::{Json, Ok, ok};
+use shared::mail::ResetMail;
+use shared::openapi::{InvalidInput, MailUnavailable, PayloadTooLarge, RateLimited, UnsupportedMediaType};
+use shared::store::NewPasswordReset;
+use shared::{ApiError, AppState};
+
+const LINK_LIFETIME: chrono::Duration = chrono::Duration::minutes(30);
+/// Reset emails per account per `RESET_HISTORY`; past it requests still answer 202.
+const EMAILS_PER_HOUR: u32 = 3;
+/// On Lambda, work left after the response may be frozen with the instance, so the
+/// answer waits for the mail job, but always exactly this long: a fast "no such
+/// account" would tell an existing account from a missing one.
+const LAMBDA_ANSWER_AFTER: Duration = Duration::from_secs(2);
+
+type JobError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Email a one-time link to set a new password, if the account exists.
+///
+/// The answer is the same whether or not it does, and so is the time it takes: the
+/// lookup and the mail happen in a job of their own.
+#[utoipa::path(
+    post, path = "/api/auth/forgot-password", tag = "auth", operation_id = "forgot_password",
+    request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "Accepted. If the account exists, and has had fewer than 3 reset \
+                                      emails this hour, an email with a link valid for 30 minutes is on its way.",
+         body = Success<Notice>),
+        PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited, MailUnavailable,
+    )
+)]
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    Json(body): Json<ForgotPasswordRequest>,
+) -> Result<(StatusCode, Ok<Notice>), ApiError> {
+    let email = body.parse().map_err(ApiError::invalid_fields)?;
+    let origin = state.config.app_origin().filter(|_| state.mailer.is_available());
+    let Some(origin) = origin else { return Err(ApiError::MailUnavailable) };
+    let deadline = tokio::time::Instant::now() + LAMBDA_ANSWER_AFTER;
+    let job = tokio::spawn(send_reset_link(state.clone(), email, origin));
+    if state.config.mail.runtime == Runtime::Lambda {
+        // A job still running at the deadline goes on, if the instance is not frozen.
+        let _ = tokio::time::timeout_at(deadline, job).await;
+        tokio::time::sleep_until(deadline).await;
+    }
+    Ok((StatusCode::ACCEPTED, ok(Notice { message: RESET_LINK_SENT.into() })))
+}
+
+async fn send_reset_link(state: AppState, email: Email, origin: String) {
+    if let Err(e) = try_send_reset_link(&state, &email, &origin).await {
+        tracing::error!(event = "reset_mail_failed", error = %e, "could not send a password reset email");
+    }
+}
+
+async fn try_send_reset_link(state: &AppState, email: &Email, origin: &str) -> Result<(), JobError> {
+    let Some(user) = state.store.user_by_email(email).await? else { return Ok(()) };
+    let token = ResetToken::generate()?;
+    let now = Utc::now();
+    let expires_at = now + LINK_LIFETIME;
+    let reset = NewPasswordReset {
+        token_hash: &token.hash,
+        user_id: user.id,
+        expires_at,
+        cap_since: now - RESET_HISTORY,
+        cap: EMAILS_PER_HOUR,
+    };
+    if !state.store.insert_password_reset(&reset).await? {
+        tracing::warn!(event = "reset_mail_capped", user_id = %user.id, "reset email cap reached; none sent");
+        return Ok(());
+    }
+    let link = format!("{origin}/reset-password?token={}", token.token);
+    let mail = ResetMail { to_email: &user.email, to_name: &user.name, link: &link, expires_at };
+    state.mailer.send_reset(&mail).await?;
+    tracing::info!(event = "reset_mail_sent", user_id = %user.id, "password reset email sent");
+    Ok(())
+}
+
+/// Set a new password with the token of an emailed link. Every session of the account
+/// is signed out, and the link cannot be used again.
+#[utoipa::path(
+    post, path = "/api/auth/reset-password", tag = "auth", operation_id = "reset_password",
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 204, description = "The password is set; every session of the account is revoked."),
+        PayloadTooLarge, UnsupportedMediaType,
+        (status = 422, description = "`VALIDATION_ERROR`: the password breaks the signup rules \
+                                      (`details.password`), or the token is unknown, expired or \
+                                      already used (`details.token`).", body = shared::api::Failure),
+        RateLimited,
+    )
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Json(body): Json<ResetPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    let reset = body.parse().map_err(ApiError::invalid_fields)?;
+    let password_hash = state.passwords.hash(&reset.password).await?;
+    let user_id = state.store.reset_password(&hash_reset_token(&reset.token), &password_hash).await?;
+    let Some(user_id) = user_id else {
+        return Err(ApiError::invalid_fields(FieldErrors::from([(
+            "token".into(),
+            RESET_LINK_INVALID.into(),
+        )])));
+    };
+    state.sessions.forget_user(user_id);
+    tracing::info!(event = "password_reset", user_id = %user_id, "password set from a reset link");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,156 @@
+//! `SMTP_URL`, `MAIL_FROM` and `APP_URL`: how password-reset mail goes out, and the
+//! origin of the links in it.
+
+use std::net::IpAddr;
+
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
+
+use super::{Config, ConfigError, Runtime};
+
+/// `server`'s sender when `MAIL_FROM` is not set; a Lambda function has none.
+const SERVER_MAIL_FROM: &str = "Tasks <no-reply@localhost>";
+
+#[derive(Clone)]
+pub struct MailSettings {
+    /// lettre's URL form, credentials included; `None`: no mail is sent.
+    pub smtp_url: Option<String>,
+    pub from: Option<Mailbox>,
+    /// `APP_URL`, without a trailing slash.
+    pub app_url: Option<String>,
+    pub runtime: Runtime,
+}
+
+/// The URL holds the SMTP password: never printed.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp", &self.smtp_url.is_some())
+            .field("from", &self.from.as_ref().map(ToString::to_string))
+            .field("app_url", &self.app_url)
+            .finish()
+    }
+}
+
+impl MailSettings {
+    pub(super) fn from_vars(
+        runtime: Runtime,
+        var: &impl Fn(&'static str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let smtp_url = var("SMTP_URL").map(|url| url.trim().to_owned());
+        if let Some(url) = &smtp_url {
+            // The value holds a password, so the reason never quotes it.
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| {
+                ConfigError::new(
+                    "SMTP_URL",
+                    "not an SMTP URL: expected smtps://user:pass@host:465, \
+                     smtp://user:pass@host:587?tls=required or smtp://host:25",
+                )
+            })?;
+        }
+        let from = match var("MAIL_FROM") {
+            Some(raw) => Some(
+                raw.trim()
+                    .parse::<Mailbox>()
+                    .map_err(|e| ConfigError::new("MAIL_FROM", format!("invalid address {raw:?}: {e}")))?,
+            ),
+            None if runtime == Runtime::Server => SERVER_MAIL_FROM.parse().ok(),
+            None => None,
+        };
+        let app_url = var("APP_URL").map(|raw| parse_origin(&raw)).transpose()?;
+        Ok(Self { smtp_url, from, app_url, runtime })
+    }
+}
+
+impl Config {
+    /// Where the links in mail point: `APP_URL`; in `server` without it, the first of
+    /// `ALLOWED_ORIGINS`, else the listen address (`localhost` for a wildcard `HOST`).
+    /// Never the request's `Host`, which a client chooses. `None` on Lambda without
+    /// `APP_URL`.
+    pub fn app_origin(&self) -> Option<String> {
+        if let Some(url) = &self.mail.app_url {
+            return Some(url.clone());
+        }
+        if self.mail.runtime != Runtime::Server {
+            return None;
+        }
+        if let Some(first) = self.allowed_origins.first() {
+            return Some(first.clone());
+        }
+        let host = match self.host.parse::<IpAddr>() {
+            Ok(ip) if ip.is_unspecified() => "localhost".to_owned(),
+            Ok(IpAddr::V6(ip)) => format!("[{ip}]"),
+            _ => self.host.clone(),
+        };
+        Some(format!("http://{host}:{}", self.port))
+    }
+}
+
+/// `http(s)://host[:port][/path]`, kept without its trailing slash.
+fn parse_origin(raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) => {
+            Ok(url.to_owned())
+        }
+        _ => Err(ConfigError::new("APP_URL", format!("{raw:?} is not an http:// or https:// URL"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(runtime: Runtime, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut map: HashMap<String, String> = HashMap::from([
+            ("DATABASE_URL".into(), "sqlite::memory:".into()),
+            ("JWT_SECRET".into(), "0123456789abcdef0123456789abcdef".into()),
+        ]);
+        map.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        Config::from_lookup(runtime, |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn the_link_origin_comes_from_configuration_only() {
+        let origin = |runtime, vars: &[(&str, &str)]| config(runtime, vars).unwrap().app_origin();
+        let app_url = [("APP_URL", "https://tasks.example/"), ("ALLOWED_ORIGINS", "https://other.example")];
+        assert_eq!(origin(Runtime::Server, &app_url).as_deref(), Some("https://tasks.example"));
+        assert_eq!(origin(Runtime::Lambda, &app_url).as_deref(), Some("https://tasks.example"));
+        let listed = [("ALLOWED_ORIGINS", "https://a.example, https://b.example")];
+        assert_eq!(origin(Runtime::Server, &listed).as_deref(), Some("https://a.example"));
+        assert_eq!(origin(Runtime::Server, &[("PORT", "8123")]).as_deref(), Some("http://localhost:8123"));
+        let listen = [("HOST", "127.0.0.1"), ("PORT", "8123")];
+        assert_eq!(origin(Runtime::Server, &listen).as_deref(), Some("http://127.0.0.1:8123"));
+        assert_eq!(origin(Runtime::Server, &[("HOST", "::1")]).as_deref(), Some("http://[::1]:7860"));
+        assert_eq!(origin(Runtime::Lambda, &listed), None, "Lambda never guesses");
+    }
+
+    #[test]
+    fn server_has_a_sender_and_lambda_does_not() {
+        let server = config(Runtime::Server, &[]).unwrap();
+        assert_eq!(server.mail.from.unwrap().to_string(), "Tasks <no-reply@localhost>");
+        assert!(config(Runtime::Lambda, &[]).unwrap().mail.from.is_none());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_and_never_echo_the_smtp_password() {
+        for (name, value) in [
+            ("SMTP_URL", "ftp://user:hunter2@mail.example"),
+            ("MAIL_FROM", "not an address"),
+            ("APP_URL", "tasks.example"),
+            ("APP_URL", "https://"),
+        ] {
+            let err = config(Runtime::Server, &[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name, "{err}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+        let debug = format!(
+            "{:?}",
+            config(Runtime::Server, &[("SMTP_URL", "smtps://u:hunter2@mail.example")]).unwrap()
+        );
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+}
