@@ -369,6 +369,8 @@ describe('the web app', () => {
   test('a common password at signup shows the error next to Password', async () => {
     const passwordField = page.locator('.field').filter({ has: page.getByLabel('Password') });
     await page.getByLabel('Password').fill('Password123');
+    // The web app does not carry the list: the server refuses, and the form shows why.
+    logs.expectRefusal('/api/auth/signup', 422);
     await button('Sign up').click();
     await passwordField.getByRole('alert').filter({ hasText: 'This password is too common.' }).waitFor();
     const describedBy = await page.getByLabel('Password').getAttribute('aria-describedby');
@@ -457,6 +459,7 @@ describe('the web app', () => {
       '429 /api/tasks',
       '429 /api/auth/me',
       '401 /api/auth/profile',
+      '422 /api/auth/signup',
       '401 /api/auth/me',
       'CSP style-src-attr',
       'CSP script-src-elem',

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks the release `server` on Postgres (127.0.0.1:5432, or TEST_DATABASE_URL)
-# and SQLite, and appends the report to bench/RESULTS.md.
-#   scripts/bench.sh           full run (about 10 minutes on 2 cores)
-#   scripts/bench.sh --quick   a few seconds, to keep the harness working; records nothing
+# and SQLite, runs Lighthouse on the web app it serves, and appends the report to
+# bench/RESULTS.md.
+#   scripts/bench.sh           full run (about 12 minutes on 2 cores)
+#   scripts/bench.sh --quick   a few seconds, to keep the load harness working; no
+#                              Lighthouse (a minute more); records nothing
+#   scripts/bench.sh --lighthouse   only the web app's section (about a minute); prints it,
+#                              records nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
@@ -14,4 +18,24 @@ if [ "${1:-}" = "--quick" ]; then
     exec "$target_dir/debug/bench" --quick --server "$target_dir/debug/server"
 fi
 cargo build -q --release -p server -p health -p bench
-exec "$target_dir/release/bench" --record --server "$target_dir/release/server" "$@"
+scripts/build-frontend.sh
+
+# Lighthouse first, while the machine is idle, against the release server on a fresh
+# SQLite database; a subshell, so that the server stops when it is done.
+lighthouse() (
+    if [ ! -f bench/lighthouse/node_modules/.package-lock.json ] ||
+        [ bench/lighthouse/package-lock.json -nt bench/lighthouse/node_modules/.package-lock.json ]; then
+        npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error >&2
+    fi
+    source scripts/test-server.sh
+    start_test_server lighthouse "$target_dir/release/server" STATIC_DIR=frontend/dist
+    node bench/lighthouse/run.mjs "$base_url" frontend/dist "$target_dir/lighthouse"
+)
+mkdir -p "$target_dir/lighthouse"
+if [ "${1:-}" = "--lighthouse" ]; then
+    lighthouse
+    exit
+fi
+lighthouse >"$target_dir/lighthouse/section.md"
+exec "$target_dir/release/bench" --record --server "$target_dir/release/server" \
+    --lighthouse "$target_dir/lighthouse/section.md" "$@"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the web app for release into frontend/dist: wasm at opt-level "z" (the
-# wasm-release profile), then wasm-opt -Oz. Installs the tool chain first if missing.
+# wasm-release profile), then wasm-opt -Oz; then a brotli (.br) and a gzip (.gz) copy of
+# every text file beside it, which `server` sends to the browsers that accept them.
+# Installs the tool chain first if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +11,12 @@ source scripts/install-frontend-tools.sh
 
 cd frontend
 # Offline: the pinned tools must come from PATH, never from a download.
-TRUNK_OFFLINE=true trunk build --release --locked "$@"
+TRUNK_OFFLINE=true trunk build --release --minify --locked "$@"
+
+# At the highest levels, since this runs once per build and not per request: brotli 11,
+# and zopfli, whose gzip output is about 5 % smaller than `gzip -9`'s.
+find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.txt' \) \
+    -print0 | while IFS= read -r -d '' file; do
+    brotli --force --keep --best "$file"
+    zopfli --gzip "$file"
+done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and browser-testing the web app needs, and only what is missing:
 # the wasm32 target, trunk 0.21, wasm-bindgen-cli at the version in Cargo.lock, wasm-opt
-# from npm's binaryen 132, Chromium with its driver, and the e2e tests' node packages.
+# from npm's binaryen 132, brotli and zopfli (gzip) for the precompressed copies, Chromium with its
+# driver, and the node packages of the e2e tests and of Lighthouse.
 # It takes seconds when everything is there.
 #
 # Run it, or source it: sourcing also puts wasm-opt (and ~/.cargo/bin) on this shell's
@@ -53,6 +54,10 @@ _taskapp_install_frontend_tools() (
         log "installing wasm-opt (binaryen 132) into $taskapp_tools_dir"
         mkdir -p "$taskapp_tools_dir"
         npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error binaryen@132
+    fi
+
+    if ! command -v brotli >/dev/null || ! command -v zopfli >/dev/null; then
+        apt_install brotli zopfli
     fi
 
     if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then

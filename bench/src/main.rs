@@ -1,6 +1,7 @@
-//! `bench [--quick] [--server PATH] [--record]`: seeds each store, drives the `server`
-//! binary with 64 connections per endpoint, runs the pgbench ceiling on Postgres, and
-//! prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown report.
+//! `bench [--quick] [--server PATH] [--record] [--lighthouse FILE]`: seeds each store,
+//! drives the `server` binary with 64 connections per endpoint, runs the pgbench ceiling
+//! on Postgres, and prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown
+//! report, ending with the web app's section that `bench/lighthouse/run.mjs` wrote to FILE.
 
 mod http;
 mod lambda;
@@ -59,6 +60,11 @@ async fn main() {
         .position(|a| a == "--server")
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| "target/release/server".into());
+    let lighthouse = args
+        .iter()
+        .position(|a| a == "--lighthouse")
+        .and_then(|i| args.get(i + 1))
+        .map(|path| std::fs::read_to_string(path).expect("the Lighthouse section"));
     let lambda = std::path::Path::new(&server).with_file_name("health").display().to_string();
     let plan = if quick {
         Plan {
@@ -92,7 +98,8 @@ async fn main() {
         vec![measure(&plan, "Postgres", &postgres_url).await, measure(&plan, "SQLite", &sqlite_url).await];
     let _ = std::fs::remove_dir_all(&sqlite_dir);
 
-    let text = report::markdown(&plan, &results);
+    let mut text = report::markdown(&plan, &results);
+    text.push_str(lighthouse.as_deref().unwrap_or_default());
     println!("{text}");
     if record {
         report::append("bench/RESULTS.md", &text);

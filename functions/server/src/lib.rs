@@ -1,5 +1,6 @@
 //! The three function routers as one process, serving the web app beside the API.
 
+mod compression;
 mod docs;
 pub mod openapi;
 mod site;
@@ -16,7 +17,8 @@ use shared::http::{finish, not_found, record_client_ip};
 /// The API with its OpenAPI document and docs page, plus the web app from `static_dir`
 /// when it holds a build. Unknown paths
 /// under `/api` and `/health` stay JSON 404s; every other path gets `index.html`, so
-/// deep links and reloads reach the client-side router.
+/// deep links and reloads reach the client-side router. Responses are compressed for
+/// the browsers that accept it, except those that carry a session token.
 pub fn app(state: AppState, static_dir: &Path) -> Router {
     let config = state.config.clone();
     let api = openapi::api(state);
@@ -30,5 +32,6 @@ pub fn app(state: AppState, static_dir: &Path) -> Router {
     };
     let trusted: Arc<[ipnet::IpNet]> = config.trusted_proxies.clone().into();
     finish(router, &config)
+        .layer(compression::layer())
         .layer(middleware::from_fn(move |req, next| record_client_ip(trusted.clone(), req, next)))
 }

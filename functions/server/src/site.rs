@@ -1,26 +1,64 @@
-//! The built web app: static files, `index.html` for client-side routes, and a
+//! The built web app: static files (their precompressed `.br` or `.gz` copy when the
+//! browser takes it), `index.html` for client-side routes, cache headers, and a
 //! Content-Security-Policy that allows exactly the page's own inline loader script.
 
 use std::path::Path;
 
-use axum::http::HeaderValue;
-use axum::http::header::CONTENT_SECURITY_POLICY;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use tower::Layer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
-pub type Site = SetResponseHeader<ServeDir<ServeFile>, HeaderValue>;
+/// A file whose name holds a hash of its content never changes under that name.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Everything else is revalidated on each use: `index.html` names the current hashed
+/// files, so a stale copy would load the previous release.
+const NO_CACHE: &str = "no-cache";
+
+/// trunk names each built asset `<name>-<16 hex digits>` (`_bg` follows for the wasm).
+const HASH_DIGITS: usize = 16;
 
 /// `None` when `static_dir` has no `index.html` (the web app was not built).
-pub fn service(static_dir: &Path) -> Option<Site> {
+pub fn service(static_dir: &Path) -> Option<Router> {
     let index = static_dir.join("index.html");
     let html = std::fs::read_to_string(&index).ok()?;
     let policy = HeaderValue::from_str(&content_security_policy(&html)).ok()?;
-    let files = ServeDir::new(static_dir).fallback(ServeFile::new(index));
-    Some(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, policy).layer(files))
+    // Set here, so that a missing hashed name answered with `index.html` is not kept.
+    let client_routes = SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static(NO_CACHE))
+        .layer(ServeFile::new(index).precompressed_br().precompressed_gzip());
+    let files = ServeDir::new(static_dir).precompressed_br().precompressed_gzip().fallback(client_routes);
+    Some(
+        Router::new()
+            .fallback_service(files)
+            .layer(middleware::from_fn(cache_control))
+            .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, policy)),
+    )
+}
+
+async fn cache_control(req: Request, next: Next) -> Response {
+    let hashed = is_hashed(req.uri().path());
+    let mut response = next.run(req).await;
+    let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let policy = if hashed && found { IMMUTABLE } else { NO_CACHE };
+    response.headers_mut().entry(CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
+    response
+}
+
+/// `/frontend-0123456789abcdef_bg.wasm` is; `/index.html` and `/robots.txt` are not.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == HASH_DIGITS && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// trunk inlines the module that loads the wasm; hashing it lets the policy forbid
@@ -57,5 +95,22 @@ mod tests {
         let expected = STANDARD.encode(Sha256::digest(b"boot()"));
         assert!(policy.contains(&format!("'sha256-{expected}'")), "{policy}");
         assert!(policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"));
+    }
+
+    #[test]
+    fn knows_trunks_hashed_names() {
+        for hashed in [
+            "/frontend-0123456789abcdef.js",
+            "/frontend-0123456789abcdef_bg.wasm",
+            "/style-fedcba9876543210.css",
+            "/frontend-0123456789abcdef_bg.wasm.br",
+        ] {
+            assert!(is_hashed(hashed), "{hashed}");
+        }
+        for plain in
+            ["/", "/index.html", "/robots.txt", "/signin", "/style-0123.css", "/a-0123456789abcdeg.js"]
+        {
+            assert!(!is_hashed(plain), "{plain}");
+        }
     }
 }

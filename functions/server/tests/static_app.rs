@@ -1,20 +1,44 @@
 //! The combined app: API routes from all three functions, and the web app's files with
-//! a fallback to `index.html` outside `/api` and `/health`.
+//! a fallback to `index.html` outside `/api` and `/health`; how it compresses and how
+//! long browsers may keep what it sends.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::http::header::{
+    ACCEPT_ENCODING, AUTHORIZATION, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY,
+};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use shared::testing::TestApp;
+use serde_json::{Value, json};
+use shared::testing::{TEST_PASSWORD, TestApp};
 use tower::ServiceExt;
+use tower_http::decompression::Decompression;
+
+/// A name as trunk gives it: the content's hash after the file's own name.
+const HASHED_JS: &str = "frontend-0123456789abcdef.js";
+const ROBOTS: &str = include_str!("../../../frontend/robots.txt");
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 struct Site(std::path::PathBuf);
 
 impl Site {
+    /// A build's layout: each file beside its `.br` and `.gz` copies (here with contents
+    /// that tell them apart), and the web app's real `robots.txt`.
     fn new() -> Self {
         let dir = std::env::temp_dir().join(format!("taskapp-site-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("dir");
-        std::fs::write(dir.join("index.html"), "<!doctype html><title>Tasks</title>").expect("index");
-        std::fs::write(dir.join("app.js"), "console.log('hi')").expect("js");
+        let files = [
+            ("index.html", "<!doctype html><title>Tasks</title>"),
+            ("index.html.br", "brotli index"),
+            ("index.html.gz", "gzip index"),
+            ("app.js", "console.log('hi')"),
+            (HASHED_JS, "console.log('hashed')"),
+            ("frontend-0123456789abcdef.js.br", "brotli js"),
+            ("frontend-0123456789abcdef.js.gz", "gzip js"),
+            ("robots.txt", ROBOTS),
+        ];
+        for (name, content) in files {
+            std::fs::write(dir.join(name), content).expect("site file");
+        }
         Self(dir)
     }
 }
@@ -93,4 +117,183 @@ async fn merges_all_three_routers() {
         Request::builder().method(Method::DELETE).uri("/api/auth/me").body(Body::empty()).expect("request");
     let res = app.clone().oneshot(req).await.expect("infallible");
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    fn header(&self, name: axum::http::HeaderName) -> &str {
+        self.headers.get(name).map_or("", |v| v.to_str().unwrap_or_default())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+}
+
+/// A request with the given `Accept-Encoding` (none when empty), a Bearer token and a
+/// JSON body when given.
+fn request(
+    method: Method,
+    path: &str,
+    accept: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(path);
+    if !accept.is_empty() {
+        builder = builder.header(ACCEPT_ENCODING, accept);
+    }
+    if let Some(token) = token {
+        builder = builder.header(AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let body = match body {
+        Some(json) => {
+            builder = builder.header(CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    builder.body(body).expect("request")
+}
+
+/// The response as it goes over the wire, compressed or not.
+async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
+    let res = app.clone().oneshot(req).await.expect("infallible");
+    let (parts, body) = res.into_parts();
+    Answer {
+        status: parts.status,
+        headers: parts.headers,
+        body: body.collect().await.expect("body").to_bytes(),
+    }
+}
+
+/// The response as a browser reads it, decompressed.
+async fn read(app: &axum::Router, req: Request<Body>) -> Bytes {
+    let res = Decompression::new(app.clone()).oneshot(req).await.expect("infallible");
+    res.into_body().collect().await.expect("decompressed body").to_bytes()
+}
+
+#[tokio::test]
+async fn json_is_compressed_as_the_request_accepts() {
+    let test = TestApp::sqlite(tasks::router, &[]).await;
+    let (_, token) = test.user("press@example.com").await;
+    let site = Site::new();
+    let app = server::app(test.state.clone(), &site.0);
+    for n in 1..=5 {
+        let body = json!({"title": format!("Compressed task {n}"), "description": "Some words to squeeze."});
+        let created = send(&app, request(Method::POST, "/api/tasks", "", Some(&token), Some(body))).await;
+        assert_eq!(created.status, StatusCode::CREATED);
+    }
+    let list = || request(Method::GET, "/api/tasks", "", Some(&token), None);
+    let plain = send(&app, list()).await;
+    assert_eq!(plain.header(CONTENT_ENCODING), "");
+    assert_eq!(plain.json()["pagination"]["total"], 5);
+
+    for (accept, encoding) in
+        [("br", "br"), ("gzip", "gzip"), ("gzip;q=0.5, br", "br"), ("br;q=0.1, gzip", "gzip")]
+    {
+        let res = send(&app, request(Method::GET, "/api/tasks", accept, Some(&token), None)).await;
+        assert_eq!(res.status, StatusCode::OK, "{accept}");
+        assert_eq!(res.header(CONTENT_ENCODING), encoding, "{accept}");
+        assert!(res.header(VARY).to_ascii_lowercase().contains("accept-encoding"), "{accept}");
+        assert!(
+            res.body.len() < plain.body.len(),
+            "{accept}: {} bytes, {} plain",
+            res.body.len(),
+            plain.body.len()
+        );
+        let body = read(&app, request(Method::GET, "/api/tasks", accept, Some(&token), None)).await;
+        assert_eq!(body, plain.body, "{accept}: the same JSON once decompressed");
+    }
+    let identity = send(&app, request(Method::GET, "/api/tasks", "identity", Some(&token), None)).await;
+    assert_eq!(identity.header(CONTENT_ENCODING), "");
+    assert_eq!(identity.body, plain.body);
+}
+
+#[tokio::test]
+async fn responses_that_carry_a_session_token_are_never_compressed() {
+    let test = TestApp::sqlite(tasks::router, &[]).await;
+    let site = Site::new();
+    let app = server::app(test.state.clone(), &site.0);
+    let accept = "br, gzip";
+    let account = json!({"email": "breach@example.com", "name": "Bree Ach", "password": TEST_PASSWORD});
+
+    let signup =
+        send(&app, request(Method::POST, "/api/auth/signup", accept, None, Some(account.clone()))).await;
+    assert_eq!(signup.status, StatusCode::CREATED);
+    assert_eq!(signup.header(CONTENT_ENCODING), "", "signup");
+    let token = signup.json()["data"]["token"].as_str().expect("a token in the signup body").to_owned();
+
+    let credentials = json!({"email": account["email"], "password": TEST_PASSWORD});
+    let signin = send(&app, request(Method::POST, "/api/auth/signin", accept, None, Some(credentials))).await;
+    assert_eq!(signin.status, StatusCode::OK);
+    assert_eq!(signin.header(CONTENT_ENCODING), "", "signin");
+    assert!(signin.json()["data"]["token"].is_string());
+
+    // The same user's own data, without a token in it, is compressed.
+    let me = send(&app, request(Method::GET, "/api/auth/me", accept, Some(&token), None)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.header(CONTENT_ENCODING), "br");
+}
+
+#[tokio::test]
+async fn built_files_are_sent_from_their_precompressed_copies() {
+    let site = Site::new();
+    let app = server::app(state().await, &site.0);
+    let path = format!("/{HASHED_JS}");
+    for (accept, encoding, body) in [
+        ("br, gzip", "br", "brotli js"),
+        ("gzip", "gzip", "gzip js"),
+        ("gzip;q=1, br;q=0.5", "gzip", "gzip js"),
+        ("", "", "console.log('hashed')"),
+        ("identity", "", "console.log('hashed')"),
+    ] {
+        let res = send(&app, request(Method::GET, &path, accept, None, None)).await;
+        assert_eq!(res.status, StatusCode::OK, "{accept}");
+        assert_eq!(res.header(CONTENT_ENCODING), encoding, "{accept}");
+        assert!(res.header(CONTENT_TYPE).contains("javascript"), "{accept}");
+        assert!(res.header(VARY).to_ascii_lowercase().contains("accept-encoding"), "{accept}");
+        assert_eq!(res.body, body, "{accept}");
+    }
+    // A client-side route gets index.html the same way.
+    let res = send(&app, request(Method::GET, "/signin", "br", None, None)).await;
+    assert_eq!((res.header(CONTENT_ENCODING), res.body.as_ref()), ("br", b"brotli index".as_slice()));
+    assert!(res.header(CONTENT_TYPE).starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn hashed_files_are_kept_for_a_year_and_the_rest_is_revalidated() {
+    let site = Site::new();
+    let app = server::app(state().await, &site.0);
+    for accept in ["", "gzip", "br"] {
+        let res = send(&app, request(Method::GET, &format!("/{HASHED_JS}"), accept, None, None)).await;
+        assert_eq!(res.header(CACHE_CONTROL), IMMUTABLE, "{accept}");
+    }
+    for path in ["/", "/index.html", "/signin", "/some/deep/link", "/robots.txt", "/app.js"] {
+        let res = send(&app, request(Method::GET, path, "br", None, None)).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert_eq!(res.header(CACHE_CONTROL), "no-cache", "{path}");
+    }
+    // A hashed name that is not in this build (a page of the previous release asking)
+    // gets index.html, which must not be kept under that name.
+    let res = send(&app, request(Method::GET, "/frontend-fedcba9876543210.js", "", None, None)).await;
+    assert!(res.header(CONTENT_TYPE).starts_with("text/html"));
+    assert_eq!(res.header(CACHE_CONTROL), "no-cache");
+}
+
+#[tokio::test]
+async fn robots_txt_is_the_web_apps_own() {
+    let site = Site::new();
+    let app = server::app(state().await, &site.0);
+    let res = send(&app, request(Method::GET, "/robots.txt", "", None, None)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header(CONTENT_TYPE).starts_with("text/plain"), "{}", res.header(CONTENT_TYPE));
+    assert_eq!(res.body, ROBOTS);
+    assert!(ROBOTS.lines().any(|line| line == "User-agent: *"), "{ROBOTS}");
+    assert!(ROBOTS.lines().any(|line| line == "Disallow: /api/"), "{ROBOTS}");
 }
