@@ -23,10 +23,17 @@ pub const COOKIE: &str = "cookie";
 /// out because `\s` means something slightly different in every regex dialect.
 const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 
-/// Text of 1 to `max` characters once surrounding whitespace is trimmed. `maxLength`
-/// would count the whitespace the server trims, so the pattern carries the limit.
+/// The control characters no stored name, title or email may hold (C0, DEL and C1).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+
+/// Text of 1 to `max` characters once surrounding whitespace is trimmed, with no control
+/// character left. `maxLength` would count the whitespace the server trims, so the
+/// pattern carries the limit.
 fn trimmed(max: usize, what: &str) -> ObjectBuilder {
-    let pattern = format!("^[{SPACE}]*[^{SPACE}](?:[\\s\\S]{{0,{}}}[^{SPACE}])?[{SPACE}]*$", max - 2);
+    let pattern = format!(
+        "^[{SPACE}]*[^{SPACE}{CONTROL}](?:[^{CONTROL}]{{0,{}}}[^{SPACE}{CONTROL}])?[{SPACE}]*$",
+        max - 2
+    );
     ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
@@ -69,8 +76,10 @@ pub fn email() -> Object {
         .schema_type(Type::String)
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
         .max_length(Some(EMAIL_MAX_CHARS))
+        .pattern(Some(format!("^[{SPACE}]*[^{CONTROL}]*[{SPACE}]*$")))
         .description(Some(format!(
-            "At most {EMAIL_MAX_CHARS} characters; stored lower-cased, unique regardless of case."
+            "At most {EMAIL_MAX_CHARS} characters, no control characters; stored lower-cased, unique \
+             regardless of case."
         )))
         .build()
 }
@@ -144,7 +153,11 @@ pub fn task_description() -> Object {
     nullable(
         ObjectBuilder::new()
             .max_length(Some(DESCRIPTION_MAX_CHARS))
-            .description(Some(format!("At most {DESCRIPTION_MAX_CHARS} characters, kept as typed."))),
+            .pattern(Some(r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$"))
+            .description(Some(format!(
+                "At most {DESCRIPTION_MAX_CHARS} characters, kept as typed; tabs and line feeds are the only \
+                 control characters allowed."
+            ))),
     )
 }
 
