@@ -2,11 +2,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, SET_COOKIE};
-use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use shared::api::{AccountExport, DeleteAccountRequest, Success};
-use shared::auth::{CurrentUser, check_password, cleared_session_cookies};
+use shared::auth::{CurrentUser, check_password, signed_out};
 use shared::http::Json;
 use shared::openapi::{
     CrossOrigin, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized, UnsupportedMediaType,
@@ -57,6 +57,5 @@ pub async fn delete_account(
     state.store.delete_user(current.user.id).await?;
     state.sessions.forget_user(current.user.id);
     tracing::info!(event = "account_deleted", user_id = %current.user.id, "account deleted");
-    let cookies = cleared_session_cookies(state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
-    Ok((StatusCode::NO_CONTENT, AppendHeaders(cookies)).into_response())
+    Ok(signed_out(state.config.cookie_secure))
 }

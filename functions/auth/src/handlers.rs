@@ -3,9 +3,7 @@ use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
-use shared::auth::{
-    CurrentUser, SessionDevice, check_password, cleared_session_cookies, session_cookies, start_session,
-};
+use shared::auth::{CurrentUser, SessionDevice, check_password, session_cookies, signed_out, start_session};
 use shared::http::{Json, Ok, ok};
 use shared::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
@@ -80,8 +78,7 @@ pub async fn signin(
 pub async fn signout(State(state): State<AppState>, current: CurrentUser) -> Result<Response, ApiError> {
     state.store.delete_session(current.session_id).await?;
     state.sessions.forget(current.session_id);
-    let cookies = cleared_session_cookies(state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
-    Ok((StatusCode::NO_CONTENT, AppendHeaders(cookies)).into_response())
+    Ok(signed_out(state.config.cookie_secure))
 }
 
 /// The signed-in user.

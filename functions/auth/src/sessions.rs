@@ -2,11 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
-use axum::response::{AppendHeaders, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::api::{SessionInfo, Success};
-use shared::auth::{CurrentUser, cleared_session_cookies};
+use shared::auth::{CurrentUser, signed_out};
 use shared::http::{Ok, Path, ok};
 use shared::openapi::{CrossOrigin, InvalidInput, RateLimited, SessionNotFound, Unauthorized};
 use shared::{ApiError, AppState};
@@ -74,8 +73,7 @@ pub async fn delete_session(
     if id != current.session_id {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let cookies = cleared_session_cookies(state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
-    Ok((StatusCode::NO_CONTENT, AppendHeaders(cookies)).into_response())
+    Ok(signed_out(state.config.cookie_secure))
 }
 
 /// Sign out every session but the current one.

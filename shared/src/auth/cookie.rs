@@ -1,5 +1,6 @@
-use axum::http::HeaderValue;
-use axum::http::header::{COOKIE, HeaderMap};
+use axum::http::header::{COOKIE, HeaderMap, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 
 use super::TOKEN_LIFETIME;
 
@@ -19,6 +20,12 @@ pub fn session_cookies(token: &str, secure: bool) -> [HeaderValue; 2] {
 
 pub fn cleared_session_cookies(secure: bool) -> [HeaderValue; 2] {
     [cookie(SESSION_COOKIE, "", 0, true, secure), cookie(SIGNED_IN_COOKIE, "", 0, false, secure)]
+}
+
+/// 204 with both cookies cleared: what every way of ending the current session answers.
+pub fn signed_out(secure: bool) -> Response {
+    let cookies = cleared_session_cookies(secure).map(|cookie| (SET_COOKIE, cookie));
+    (StatusCode::NO_CONTENT, AppendHeaders(cookies)).into_response()
 }
 
 fn cookie(name: &str, value: &str, max_age: i64, http_only: bool, secure: bool) -> HeaderValue {

@@ -14,7 +14,7 @@ mod session_cache;
 mod sweep;
 mod tokens;
 
-pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, cleared_session_cookies, session_cookies};
+pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, session_cookies, signed_out};
 pub use current_user::{CurrentUser, request_token};
 pub use device::{SessionDevice, USER_AGENT_MAX_CHARS};
 pub use last_seen::{LAST_SEEN_EVERY, LastSeen, record_last_seen};
