@@ -3,5 +3,5 @@
 -- session (the server does that from the token, with no query).
 \set n random(1, :users)
 SELECT session_id AS sid, user_id AS uid FROM bench_sessions WHERE n = :n \gset
-INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('user:' || :uid, (extract(epoch from now())::bigint / 60) * 60, 1) ON CONFLICT (bucket) DO UPDATE SET hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END, window_start = excluded.window_start RETURNING hits;
+INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('user:' || :uid, (extract(epoch from now())::bigint / 60) * 60, 1) ON CONFLICT (bucket) DO UPDATE SET hits = CASE WHEN excluded.window_start > rate_limits.window_start THEN 1 ELSE rate_limits.hits + 1 END, window_start = CASE WHEN excluded.window_start > rate_limits.window_start THEN excluded.window_start ELSE rate_limits.window_start END RETURNING hits, window_start;
 SELECT id, user_id, title, description, completed, created_at, updated_at, COUNT(*) OVER () AS total FROM tasks WHERE user_id = :uid ORDER BY id DESC LIMIT 10 OFFSET 0;

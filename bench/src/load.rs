@@ -32,6 +32,14 @@ impl Op {
         }
     }
 
+    /// The seed's p95 target: reads and deletes under 100 ms, writes under 200 ms.
+    pub fn p95_target(self) -> Duration {
+        match self {
+            Op::List | Op::GetOne | Op::Delete => Duration::from_millis(100),
+            Op::Create | Op::Update | Op::Toggle | Op::Signin => Duration::from_millis(200),
+        }
+    }
+
     fn expected(self) -> u16 {
         match self {
             Op::Create => 201,
@@ -49,6 +57,8 @@ pub struct Stats {
     pub p50: Duration,
     pub p95: Duration,
     pub p99: Duration,
+    /// The server's CPU time (user + system) over the run, divided by the requests answered.
+    pub cpu_per_request: Duration,
 }
 
 pub async fn run(port: u16, fixture: Arc<Fixture>, op: Op, connections: usize, duration: Duration) -> Stats {
@@ -97,5 +107,6 @@ pub async fn run(port: u16, fixture: Arc<Fixture>, op: Op, connections: usize, d
         p50: at(0.50),
         p95: at(0.95),
         p99: at(0.99),
+        cpu_per_request: Duration::ZERO,
     }
 }

@@ -1,4 +1,4 @@
-//! `bench [--quick] [--server PATH] [--record] [--lighthouse FILE]`: seeds each store,
+//! `bench [--quick] [--seconds N] [--server PATH] [--record] [--lighthouse FILE]`: seeds each store,
 //! drives the `server` binary with 64 connections per endpoint, runs the pgbench ceiling
 //! on Postgres, and prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown
 //! report, ending with the web app's section that `bench/lighthouse/run.mjs` wrote to FILE.
@@ -46,8 +46,8 @@ pub struct StoreResult {
     pub peak_rss_mib: f64,
     /// Process start to the first 200 for `/health` from the `health` Lambda binary.
     pub lambda_cold_start: Option<Duration>,
-    /// pgbench transactions per second for GET list and POST create (Postgres only).
-    pub ceiling: Option<(f64, f64)>,
+    /// pgbench transactions per second of each script in `bench/pgbench` (Postgres only).
+    pub ceilings: Vec<pgbench::Ceiling>,
 }
 
 #[tokio::main]
@@ -65,12 +65,17 @@ async fn main() {
         .position(|a| a == "--lighthouse")
         .and_then(|i| args.get(i + 1))
         .map(|path| std::fs::read_to_string(path).expect("the Lighthouse section"));
+    let seconds = args
+        .iter()
+        .position(|a| a == "--seconds")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.parse::<u64>().expect("--seconds takes a whole number"));
     let lambda = std::path::Path::new(&server).with_file_name("health").display().to_string();
     let plan = if quick {
         Plan {
             users: 10,
             tasks_per_user: 25,
-            duration: Duration::from_secs(1),
+            duration: Duration::from_secs(seconds.unwrap_or(1)),
             server,
             lambda,
             quick,
@@ -80,7 +85,7 @@ async fn main() {
         Plan {
             users: 1000,
             tasks_per_user: 25,
-            duration: Duration::from_secs(10),
+            duration: Duration::from_secs(seconds.unwrap_or(10)),
             server,
             lambda,
             quick,
@@ -136,22 +141,23 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
     let fixture = seed::seed(&state, plan.users, plan.tasks_per_user).await;
     let seed_time = seeding.elapsed();
 
-    let ceiling = if store == "Postgres" {
+    let ceilings = if store == "Postgres" {
         let pool = sqlx::PgPool::connect(url).await.expect("connect bench database");
         pgbench::prepare(&pool, &fixture, &state).await;
-        eprintln!("== {store}: pgbench ceiling");
-        let list = pgbench::run(url, "bench/pgbench/list.sql", plan.users, CONNECTIONS, plan.duration);
-        let create = pgbench::run(url, "bench/pgbench/create.sql", plan.users, CONNECTIONS, plan.duration);
-        Some((list, create))
+        eprintln!("== {store}: pgbench ceilings");
+        pgbench::SCRIPTS
+            .iter()
+            .map(|&script| pgbench::run(url, script, plan.users, CONNECTIONS, plan.duration))
+            .collect()
     } else {
-        None
+        Vec::new()
     };
 
     let server = server::Server::start(&plan.server, url).await;
     let mut endpoints = Vec::new();
     for op in [Op::List, Op::GetOne, Op::Create, Op::Update, Op::Toggle, Op::Delete, Op::Signin] {
         eprintln!("== {store}: {}", op.label());
-        endpoints.push((op, load::run(server.port, fixture.clone(), op, CONNECTIONS, plan.duration).await));
+        endpoints.push((op, measured(&server, fixture.clone(), op, CONNECTIONS, plan.duration).await));
     }
     let signin_single = load::run(server.port, fixture.clone(), Op::Signin, 1, plan.duration).await;
     let list_alone_32 = load::run(server.port, fixture.clone(), Op::List, 32, plan.duration).await;
@@ -170,8 +176,23 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
         list_during_storm_32,
         peak_rss_mib: server.peak_rss_mib(),
         lambda_cold_start: lambda::cold_start(&plan.lambda, url, server::JWT_SECRET).await,
-        ceiling,
+        ceilings,
     }
+}
+
+/// A load run with the server's CPU time per request it answered.
+async fn measured(
+    server: &server::Server,
+    fixture: std::sync::Arc<seed::Fixture>,
+    op: Op,
+    connections: usize,
+    duration: Duration,
+) -> Stats {
+    let before = server.cpu_time();
+    let mut stats = load::run(server.port, fixture, op, connections, duration).await;
+    let used = server.cpu_time().saturating_sub(before);
+    stats.cpu_per_request = used / u32::try_from(stats.requests.max(1)).unwrap_or(u32::MAX);
+    stats
 }
 
 /// The median of five bcrypt verifications at the seeded cost, the floor under a signin.

@@ -2,6 +2,7 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use crate::load::Op;
+use crate::pgbench::Script;
 use crate::{Plan, StoreResult};
 
 fn ms(d: Duration) -> String {
@@ -52,30 +53,41 @@ pub fn markdown(plan: &Plan, results: &[StoreResult]) -> String {
     );
     for r in results {
         let _ = writeln!(out, "### {}\n", r.store);
-        let _ = writeln!(out, "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors |");
-        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        let _ = writeln!(out, "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU µs/req |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|");
         for (op, s) in &r.endpoints {
             let _ = writeln!(
                 out,
-                "| {} | {:.0} | {} | {} | {} | {} |",
+                "| {} | {:.0} | {} | {} | {} | {} | {:.0} |",
                 op.label(),
                 s.rps,
                 ms(s.p50),
                 ms(s.p95),
                 ms(s.p99),
-                s.errors
+                s.errors,
+                s.cpu_per_request.as_secs_f64() * 1e6
             );
         }
         let _ = writeln!(out);
-        if let Some((list, create)) = r.ceiling {
-            let rps = |op: Op| r.endpoints.iter().find(|(o, _)| *o == op).map_or(0.0, |(_, s)| s.rps);
+        let rps = |op: Op| r.endpoints.iter().find(|(o, _)| *o == op).map_or(0.0, |(_, s)| s.rps);
+        for ceiling in &r.ceilings {
+            let against = match ceiling.script {
+                Script::ListEssential | Script::ListSent => Some(Op::List),
+                Script::CreateEssential | Script::CreateSent => Some(Op::Create),
+                Script::Pick | Script::Page => None,
+            };
+            let ratio = against.map_or_else(String::new, |op| {
+                format!(" → server/ceiling **{:.2}**", rps(op) / ceiling.tps.max(1.0))
+            });
             let _ = writeln!(
                 out,
-                "- pgbench ceiling (same SQL, `-M prepared`, 64 clients): GET list {list:.0} tps → server/ceiling **{:.2}**; POST create {create:.0} tps → **{:.2}**",
-                rps(Op::List) / list.max(1.0),
-                rps(Op::Create) / create.max(1.0)
+                "- pgbench `-M prepared`, {} clients, {}: {:.0} tps{ratio}",
+                crate::CONNECTIONS,
+                ceiling.script.label(),
+                ceiling.tps
             );
         }
+        goals(&mut out, r);
         let _ = writeln!(
             out,
             "- Signin alone (1 connection): p50 {} ms against one bcrypt-{} verify of {} ms: overhead {} ms",
@@ -100,6 +112,44 @@ pub fn markdown(plan: &Plan, results: &[StoreResult]) -> String {
         let _ = writeln!(out, "- Seeding through the store: {:.1} s\n", r.seed_time.as_secs_f64());
     }
     out
+}
+
+/// The targets of issue 12, each marked met or missed from this run's own figures.
+fn goals(out: &mut String, r: &StoreResult) {
+    let mark = |met: bool| if met { "met" } else { "missed" };
+    let list = r.endpoints.iter().find(|(op, _)| *op == Op::List).map(|(_, s)| s);
+    if let (Some(list), Some(essential)) =
+        (list, r.ceilings.iter().find(|c| c.script == Script::ListEssential))
+    {
+        let ratio = list.rps / essential.tps.max(1.0);
+        let _ = writeln!(
+            out,
+            "- Goal, GET list ≥ 0.5 × its essential-SQL ceiling: {ratio:.2}, {}",
+            mark(ratio >= 0.5)
+        );
+    }
+    if let Some(list) = list {
+        let cpu = list.cpu_per_request.as_secs_f64() * 1e6;
+        let _ = writeln!(out, "- Goal, server CPU ≤ 60 µs per GET list: {cpu:.0} µs, {}", mark(cpu <= 60.0));
+    }
+    let slow: Vec<String> = r
+        .endpoints
+        .iter()
+        .filter(|(op, s)| *op != Op::Signin && s.p95 >= op.p95_target())
+        .map(|(op, s)| format!("{} ({} ms)", op.label(), ms(s.p95)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "- Goal, p95 under 100 ms (GET, DELETE) and 200 ms (POST, PUT, PATCH) at {} connections, signin aside (bcrypt-bound by design): {}",
+        crate::CONNECTIONS,
+        if slow.is_empty() { "met".to_owned() } else { format!("missed by {}", slow.join(", ")) }
+    );
+    let _ = writeln!(
+        out,
+        "- Goal, peak RSS < 50 MB: {:.1} MiB, {}",
+        r.peak_rss_mib,
+        mark(r.peak_rss_mib * 1.048_576 < 50.0)
+    );
 }
 
 /// Appends under the heading, newest first, so earlier runs stay for comparison.
