@@ -21,7 +21,7 @@ pub mod lambda;
 pub mod mail;
 #[cfg(feature = "openapi")]
 pub mod openapi;
-#[cfg(feature = "aws")]
+#[cfg(feature = "lambda")]
 pub mod secrets;
 #[cfg(feature = "server")]
 pub mod state;
@@ -29,8 +29,6 @@ pub mod state;
 pub mod store;
 #[cfg(feature = "server")]
 pub mod telemetry;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 #[cfg(feature = "server")]
 pub use error::ApiError;

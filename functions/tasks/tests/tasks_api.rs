@@ -2,8 +2,8 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use shared::store_tests;
-use shared::testing::{TestApp, TestResponse};
+use testkit::store_tests;
+use testkit::{TestApp, TestResponse};
 
 async fn create(app: &TestApp, token: &str, title: &str) -> Value {
     let res = app.call(Method::POST, "/api/tasks", Some(json!({ "title": title })), Some(token)).await;
