@@ -15,7 +15,7 @@ mod sweep;
 mod tokens;
 
 pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, session_cookies, signed_out};
-pub use current_user::{CurrentUser, request_token};
+pub use current_user::{CurrentUser, VerifiedToken};
 pub use device::{SessionDevice, USER_AGENT_MAX_CHARS};
 pub use last_seen::{LAST_SEEN_EVERY, LastSeen, record_last_seen};
 pub use password_check::{CHECK_WINDOW_SECS, check_password};
