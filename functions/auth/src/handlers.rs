@@ -4,7 +4,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
 use shared::auth::{CurrentUser, SessionDevice, check_password, session_cookies, signed_out, start_session};
-use shared::http::{Json, Ok, ok};
+use shared::http::{Json, JsonOk, ok};
 use shared::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
     UnsupportedMediaType,
@@ -90,7 +90,7 @@ pub async fn signout(State(state): State<AppState>, current: CurrentUser) -> Res
         Unauthorized, RateLimited,
     )
 )]
-pub async fn me(current: CurrentUser) -> Ok<UserEnvelope> {
+pub async fn me(current: CurrentUser) -> JsonOk<UserEnvelope> {
     ok(UserEnvelope { user: current.user.into() })
 }
 
@@ -112,7 +112,7 @@ pub async fn update_profile(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(body): Json<ProfileRequest>,
-) -> Result<Ok<UserEnvelope>, ApiError> {
+) -> Result<JsonOk<UserEnvelope>, ApiError> {
     let change = body.parse().map_err(ApiError::invalid_fields)?;
     if change.needs_current_password() {
         let given = change.current_password.as_deref().unwrap_or_default();
