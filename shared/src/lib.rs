@@ -24,6 +24,8 @@ pub mod openapi;
 #[cfg(feature = "lambda")]
 pub mod secrets;
 #[cfg(feature = "server")]
+pub mod startup;
+#[cfg(feature = "server")]
 pub mod state;
 #[cfg(feature = "server")]
 pub mod store;
