@@ -7,8 +7,7 @@ use std::sync::Arc;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::auth::CHECK_WINDOW_SECS;
-use testkit::store_tests;
-use testkit::{TEST_PASSWORD, TestApp, v2_event};
+use testkit::{TEST_PASSWORD, TestApp, store_tests, v2_event};
 
 /// The default of `FAILED_PASSWORD_LIMIT`.
 const MAX_FAILED_CHECKS: i64 = 10;

@@ -1,8 +1,7 @@
 //! The tasks function's Lambda entry, fed API Gateway events as AWS sends them.
 
 use serde_json::{Value, json};
-use testkit::store_tests;
-use testkit::{v1_event, v2_event};
+use testkit::{store_tests, v1_event, v2_event};
 
 fn body_json(response: &Value) -> Value {
     serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body")

@@ -16,12 +16,12 @@ mod tokens;
 
 pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, session_cookies, signed_out};
 pub use current_user::{CurrentUser, VerifiedToken};
-pub use device::{SessionDevice, USER_AGENT_MAX_CHARS};
-pub use last_seen::{LAST_SEEN_EVERY, LastSeen, record_last_seen};
+pub use device::SessionDevice;
+pub use last_seen::{LastSeen, record_last_seen};
 pub use password_check::{CHECK_WINDOW_SECS, check_password};
 pub use passwords::{PasswordError, PasswordHasher};
 pub use reset_token::{ResetToken, hash_reset_token};
 pub use session::{MAX_SESSIONS_PER_USER, start_session};
 pub use session_cache::SessionCache;
-pub use sweep::{RESET_HISTORY, SWEEP_EVERY, SweepClock, sweep_if_due, sweep_now, sweep_periodically};
+pub use sweep::{RESET_HISTORY, SweepClock, sweep_if_due, sweep_now, sweep_periodically};
 pub use tokens::{Claims, IssuedToken, TOKEN_LIFETIME, TokenError, TokenKeys};

@@ -20,9 +20,9 @@ use uuid::Uuid;
 use crate::config::DatabaseSettings;
 use crate::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
 
-pub use postgres::PgStore;
+use postgres::PgStore;
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
