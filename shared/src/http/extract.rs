@@ -233,9 +233,14 @@ mod tests {
 
     #[test]
     fn path_messages_follow_the_rust_type() {
-        assert_eq!(type_message("i64"), "Must be a whole number.");
-        assert_eq!(type_message("u32"), "Must be a whole number.");
-        assert_eq!(type_message("bool"), "Must be true or false.");
-        assert_eq!(type_message("f64"), "Has the wrong type.");
+        let cases = [
+            ("i64", "Must be a whole number."),
+            ("u32", "Must be a whole number."),
+            ("bool", "Must be true or false."),
+            ("f64", "Has the wrong type."),
+        ];
+        for (rust_type, message) in cases {
+            assert_eq!(type_message(rust_type), message, "{rust_type}");
+        }
     }
 }
