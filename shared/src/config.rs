@@ -4,15 +4,16 @@
 use std::env;
 use std::fmt::Display;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use ipnet::IpNet;
 
 pub use mail::MailSettings;
+pub use server::ServerSettings;
 
 mod mail;
+mod server;
 
 /// Which binary reads the configuration; the two differ only in defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +32,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(variable: &'static str, reason: impl Display) -> Self {
+    pub fn new(variable: &'static str, reason: impl Display) -> Self {
         Self { variable, reason: reason.to_string() }
     }
 }
@@ -54,16 +55,51 @@ impl FromStr for LogFormat {
     }
 }
 
-const MIN_SECRET_BYTES: usize = 32;
+/// The shortest `JWT_SECRET` (and `ORIGIN_SECRET`) accepted.
+pub const MIN_SECRET_BYTES: usize = 32;
 const DEFAULT_BCRYPT_COST: u32 = 12;
+
+/// What a runtime assumes for the variables it is not given, where the two differ.
+struct Defaults {
+    /// `None`: the variable must be set.
+    database_url: Option<&'static str>,
+    max_connections: u32,
+    acquire_timeout_secs: u64,
+    idle_timeout_secs: u64,
+    log_format: LogFormat,
+}
+
+impl Runtime {
+    fn defaults(self) -> Defaults {
+        match self {
+            // One command on a laptop or a container: a SQLite file, a pool for many
+            // requests at once, logs for people.
+            Self::Server => Defaults {
+                database_url: Some("sqlite://data/tasks.db"),
+                max_connections: 20,
+                acquire_timeout_secs: 30,
+                idle_timeout_secs: 600,
+                log_format: LogFormat::Pretty,
+            },
+            // One request at a time per instance, many instances: small pools that let
+            // go soon, logs for CloudWatch, and nothing invented.
+            Self::Lambda => Defaults {
+                database_url: None,
+                max_connections: 2,
+                acquire_timeout_secs: 10,
+                idle_timeout_secs: 60,
+                log_format: LogFormat::Json,
+            },
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Config {
     pub database_url: String,
-    pub jwt_secret: JwtSecret,
-    pub host: String,
-    pub port: u16,
-    pub static_dir: PathBuf,
+    pub jwt_secret: Vec<u8>,
+    /// `server`'s own settings; `None` on Lambda, which never reads them.
+    pub server: Option<ServerSettings>,
     pub bcrypt_cost: u32,
     pub cookie_secure: bool,
     /// Empty means "the server's own origin only".
@@ -105,19 +141,10 @@ pub struct DatabaseSettings {
     pub breaker_cooldown: Duration,
 }
 
-/// Where the secret came from, so start-up can warn about the generated one.
-#[derive(Clone)]
-pub struct JwtSecret {
-    pub bytes: Vec<u8>,
-    pub generated_at: Option<PathBuf>,
-}
-
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("static_dir", &self.static_dir)
+            .field("server", &self.server)
             .field("database", &self.database)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("bcrypt_cost", &self.bcrypt_cost)
@@ -133,53 +160,45 @@ impl Config {
     }
 
     /// Reads through `lookup`, so tests can supply variables without touching the process.
+    /// Nothing is written: `server` supplies a `JWT_SECRET` of its own making, when it
+    /// is not set, before it calls this.
     pub fn from_lookup(
         runtime: Runtime,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let var = |name: &'static str| lookup(name).filter(|v| !v.trim().is_empty());
-        let server = runtime == Runtime::Server;
+        let defaults = runtime.defaults();
 
-        let database_url = match var("DATABASE_URL") {
-            Some(url) => url,
-            None if server => "sqlite://data/tasks.db".into(),
-            None => return Err(ConfigError::new("DATABASE_URL", "must be set")),
-        };
-        if !(database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://")
-            || database_url.starts_with("sqlite:"))
-        {
-            return Err(ConfigError::new(
-                "DATABASE_URL",
-                "must start with postgres://, postgresql:// or sqlite:",
-            ));
-        }
-
+        let database_url = database_url(runtime, &lookup)?;
         let jwt_secret = match var("JWT_SECRET") {
-            Some(secret) if secret.len() >= MIN_SECRET_BYTES => {
-                JwtSecret { bytes: secret.into_bytes(), generated_at: None }
-            }
+            Some(secret) if secret.len() >= MIN_SECRET_BYTES => secret.into_bytes(),
             Some(_) => {
                 return Err(ConfigError::new(
                     "JWT_SECRET",
                     format!("must be at least {MIN_SECRET_BYTES} bytes"),
                 ));
             }
-            None if server => load_or_create_secret(&data_dir(&database_url))?,
-            None => return Err(ConfigError::new("JWT_SECRET", "must be set for a Lambda function")),
+            None if runtime == Runtime::Lambda => {
+                return Err(ConfigError::new("JWT_SECRET", "must be set for a Lambda function"));
+            }
+            None => return Err(ConfigError::new("JWT_SECRET", "must be set")),
         };
 
+        let server = match runtime {
+            Runtime::Server => Some(ServerSettings::from_vars(&var)?),
+            Runtime::Lambda => None,
+        };
         let bcrypt_cost = parse(&var, "BCRYPT_COST", DEFAULT_BCRYPT_COST)?;
         if !(4..=31).contains(&bcrypt_cost) {
             return Err(ConfigError::new("BCRYPT_COST", "must be between 4 and 31"));
         }
         let database = DatabaseSettings {
             max_connections: positive(
-                parse(&var, "DB_MAX_CONNECTIONS", if server { 20 } else { 2 })?,
+                parse(&var, "DB_MAX_CONNECTIONS", defaults.max_connections)?,
                 "DB_MAX_CONNECTIONS",
             )?,
-            acquire_timeout: seconds(&var, "DB_ACQUIRE_TIMEOUT_SECS", if server { 30 } else { 10 })?,
-            idle_timeout: seconds(&var, "DB_IDLE_TIMEOUT_SECS", if server { 600 } else { 60 })?,
+            acquire_timeout: seconds(&var, "DB_ACQUIRE_TIMEOUT_SECS", defaults.acquire_timeout_secs)?,
+            idle_timeout: seconds(&var, "DB_IDLE_TIMEOUT_SECS", defaults.idle_timeout_secs)?,
             statement_cache_capacity: parse(&var, "DB_STATEMENT_CACHE_CAPACITY", 100)?,
             call_timeout: seconds(&var, "DB_CALL_TIMEOUT_SECS", 3)?,
             breaker_threshold: positive(parse(&var, "DB_BREAKER_THRESHOLD", 3)?, "DB_BREAKER_THRESHOLD")?,
@@ -199,9 +218,7 @@ impl Config {
         Ok(Self {
             database_url,
             jwt_secret,
-            host: var("HOST").unwrap_or_else(|| "0.0.0.0".into()),
-            port: parse(&var, "PORT", 7860)?,
-            static_dir: var("STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()).into(),
+            server,
             bcrypt_cost,
             cookie_secure: parse(&var, "COOKIE_SECURE", true)?,
             allowed_origins: var("ALLOWED_ORIGINS")
@@ -228,7 +245,7 @@ impl Config {
             database,
             request_timeout: seconds(&var, "REQUEST_TIMEOUT_SECS", 25)?,
             session_cache_ttl: Duration::from_secs(parse(&var, "SESSION_CACHE_SECS", 5)?),
-            log_format: parse(&var, "LOG_FORMAT", if server { LogFormat::Pretty } else { LogFormat::Json })?,
+            log_format: parse(&var, "LOG_FORMAT", defaults.log_format)?,
             mail: MailSettings::from_vars(runtime, &var)?,
             origin_secret: match var("ORIGIN_SECRET") {
                 Some(secret) if secret.len() < MIN_SECRET_BYTES => {
@@ -246,6 +263,30 @@ impl Config {
     pub fn bcrypt_cost_is_weak(&self) -> bool {
         self.bcrypt_cost < DEFAULT_BCRYPT_COST
     }
+}
+
+/// `DATABASE_URL`, or the runtime's default, when it names a store this build knows.
+pub fn database_url(
+    runtime: Runtime,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<String, ConfigError> {
+    let database_url = match lookup("DATABASE_URL").filter(|v| !v.trim().is_empty()) {
+        Some(url) => url,
+        None => match runtime.defaults().database_url {
+            Some(url) => url.to_owned(),
+            None => return Err(ConfigError::new("DATABASE_URL", "must be set")),
+        },
+    };
+    if !(database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://")
+        || database_url.starts_with("sqlite:"))
+    {
+        return Err(ConfigError::new(
+            "DATABASE_URL",
+            "must start with postgres://, postgresql:// or sqlite:",
+        ));
+    }
+    Ok(database_url)
 }
 
 fn parse<T>(
@@ -288,45 +329,6 @@ fn parse_network(entry: &str) -> Result<IpNet, String> {
         .parse::<IpNet>()
         .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
         .map_err(|_| format!("{entry:?} is not an IP address or CIDR network"))
-}
-
-/// The folder of the SQLite file, or `data` beside the process for Postgres.
-fn data_dir(database_url: &str) -> PathBuf {
-    database_url
-        .strip_prefix("sqlite://")
-        .or_else(|| database_url.strip_prefix("sqlite:"))
-        .map(|rest| rest.split('?').next().unwrap_or(rest))
-        .and_then(|file| Path::new(file).parent().map(Path::to_path_buf))
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("data"))
-}
-
-/// Keeps a generated secret across restarts so sessions survive them.
-fn load_or_create_secret(dir: &Path) -> Result<JwtSecret, ConfigError> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-
-    let path = dir.join("jwt_secret");
-    let fail = |e: std::io::Error| {
-        ConfigError::new("JWT_SECRET", format!("not set, and {} failed: {e}", path.display()))
-    };
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let secret = existing.trim().to_owned();
-        if secret.len() >= MIN_SECRET_BYTES {
-            return Ok(JwtSecret { bytes: secret.into_bytes(), generated_at: Some(path) });
-        }
-    }
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(fail)?;
-    file.write_all(secret.as_bytes()).map_err(fail)?;
-    Ok(JwtSecret { bytes: secret.into_bytes(), generated_at: Some(path) })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::api::{ErrorBody, ErrorCode, Failure};
+use crate::auth::{PasswordError, TokenError};
 use crate::domain::FieldErrors;
 use crate::store::StoreError;
 
@@ -106,6 +107,21 @@ impl From<StoreError> for ApiError {
             StoreError::Database(e) => Self::Database(e),
             StoreError::Unavailable => Self::DatabaseUnavailable,
         }
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::Invalid => Self::Unauthorized,
+            TokenError::Sign(e) => Self::internal(e),
+        }
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(error: PasswordError) -> Self {
+        Self::internal(error)
     }
 }
 

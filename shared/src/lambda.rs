@@ -18,8 +18,8 @@ use crate::config::{Config, Runtime};
 use crate::error::ApiError;
 use crate::http::{ClientIp, finish, not_found};
 use crate::secrets;
+use crate::startup;
 use crate::state::AppState;
-use crate::telemetry;
 
 /// Builds the state once per cold start (secrets given by reference, configuration, a
 /// lazy pool), then serves API Gateway v1/v2 and function URL events. Never migrates:
@@ -40,10 +40,7 @@ pub async fn run(router: fn(AppState) -> Router) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    telemetry::init(config.log_format);
-    if config.bcrypt_cost_is_weak() {
-        tracing::warn!(cost = config.bcrypt_cost, "BCRYPT_COST below 12 is for tests only");
-    }
+    startup::begin(&config);
     let state = match AppState::from_config(config) {
         Ok(state) => state,
         Err(e) => {

@@ -21,16 +21,16 @@ pub mod lambda;
 pub mod mail;
 #[cfg(feature = "openapi")]
 pub mod openapi;
-#[cfg(feature = "aws")]
+#[cfg(feature = "lambda")]
 pub mod secrets;
+#[cfg(feature = "server")]
+pub mod startup;
 #[cfg(feature = "server")]
 pub mod state;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]
 pub mod telemetry;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 #[cfg(feature = "server")]
 pub use error::ApiError;

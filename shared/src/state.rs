@@ -27,7 +27,7 @@ impl AppState {
 
     pub fn new(config: Config, store: Arc<dyn Store>) -> Self {
         Self {
-            tokens: Arc::new(TokenKeys::new(&config.jwt_secret.bytes)),
+            tokens: Arc::new(TokenKeys::new(&config.jwt_secret)),
             passwords: PasswordHasher::new(config.bcrypt_cost),
             sessions: Arc::new(SessionCache::new(config.session_cache_ttl)),
             mailer: Arc::new(Mailer::new(&config.mail)),

@@ -25,7 +25,7 @@ use shared::{ApiError, AppState};
     )
 )]
 pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Result<Response, ApiError> {
-    let tasks = state.store.all_tasks(current.user.id).await?;
+    let tasks = state.store.all_tasks(current.user.id).await?.into_iter().map(Into::into).collect();
     let exported_at = Utc::now();
     let disposition =
         format!("attachment; filename=\"tasks-export-{}.json\"", exported_at.format("%Y-%m-%d"));

@@ -4,7 +4,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
 use shared::auth::{CurrentUser, SessionDevice, check_password, session_cookies, signed_out, start_session};
-use shared::http::{Json, Ok, ok};
+use shared::http::{Json, JsonOk, ok};
 use shared::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
     UnsupportedMediaType,
@@ -12,57 +12,70 @@ use shared::openapi::{
 use shared::store::{NewUser, UserChange, UserRecord};
 use shared::{ApiError, AppState};
 
-/// Create an account and start a session.
-#[utoipa::path(
-    post, path = "/api/auth/signup", tag = "auth", operation_id = "signup",
-    request_body = SignupRequest,
-    responses(
-        (status = 201, description = "The account and a session token, also set as the `token` cookie.",
-         body = Success<Session>,
-         headers(("Set-Cookie" = String, description = "Two cookies, each `SameSite=Lax; Path=/; \
-                   Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`: the session, `token=<jwt>; \
-                   HttpOnly`, and `signed_in=1`, which scripts may read."))),
-        EmailExists, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
-    )
-)]
-pub async fn signup(
-    State(state): State<AppState>,
-    device: SessionDevice,
-    Json(body): Json<SignupRequest>,
-) -> Result<Response, ApiError> {
-    let signup = body.parse().map_err(ApiError::invalid_fields)?;
-    let password_hash = state.passwords.hash(&signup.password).await?;
-    let user = state
-        .store
-        .insert_user(NewUser { email: &signup.email, name: &signup.name, password_hash: &password_hash })
-        .await?;
-    session_response(&state, StatusCode::CREATED, user, &device).await
+/// Signup and signin answer alike: the session in the body and in two cookies. utoipa
+/// takes a header's description only as a literal, so their `#[utoipa::path]` is
+/// written once, here.
+macro_rules! session_route {
+    (
+        $(#[doc = $doc:literal])*
+        path = $path:tt, operation_id = $operation:tt, request_body = $request:ident,
+        status = $status:tt, description = $description:tt, refusal = $refusal:ident;
+        $($handler:tt)*
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            post, path = $path, tag = "auth", operation_id = $operation,
+            request_body = $request,
+            responses(
+                (status = $status, description = $description,
+                 body = Success<Session>,
+                 headers(("Set-Cookie" = String, description = "Two cookies, each `SameSite=Lax; Path=/; \
+                           Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`: the session, \
+                           `token=<jwt>; HttpOnly`, and `signed_in=1`, which scripts may read."))),
+                $refusal, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
+            )
+        )]
+        $($handler)*
+    };
 }
 
-/// Start a session.
-#[utoipa::path(
-    post, path = "/api/auth/signin", tag = "auth", operation_id = "signin",
-    request_body = SigninRequest,
-    responses(
-        (status = 200, description = "The user and a session token, also set as the `token` cookie.",
-         body = Success<Session>,
-         headers(("Set-Cookie" = String, description = "Two cookies, each `SameSite=Lax; Path=/; \
-                   Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`: the session, `token=<jwt>; \
-                   HttpOnly`, and `signed_in=1`, which scripts may read."))),
-        InvalidCredentials, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
-    )
-)]
-pub async fn signin(
-    State(state): State<AppState>,
-    device: SessionDevice,
-    Json(body): Json<SigninRequest>,
-) -> Result<Response, ApiError> {
-    let signin = body.parse().map_err(ApiError::invalid_fields)?;
-    let user = state.store.user_by_email(&signin.email).await?;
-    let hash = user.as_ref().map(|u| u.password_hash.as_str());
-    check_password(&state, signin.email.as_str(), hash, &signin.password).await?;
-    let user = user.ok_or(ApiError::InvalidCredentials)?;
-    session_response(&state, StatusCode::OK, user, &device).await
+session_route! {
+    /// Create an account and start a session.
+    path = "/api/auth/signup", operation_id = "signup", request_body = SignupRequest,
+    status = 201, description = "The account and a session token, also set as the `token` cookie.",
+    refusal = EmailExists;
+    pub async fn signup(
+        State(state): State<AppState>,
+        device: SessionDevice,
+        Json(body): Json<SignupRequest>,
+    ) -> Result<Response, ApiError> {
+        let signup = body.parse().map_err(ApiError::invalid_fields)?;
+        let password_hash = state.passwords.hash(&signup.password).await?;
+        let user = state
+            .store
+            .insert_user(NewUser { email: &signup.email, name: &signup.name, password_hash: &password_hash })
+            .await?;
+        session_response(&state, StatusCode::CREATED, user, &device).await
+    }
+}
+
+session_route! {
+    /// Start a session.
+    path = "/api/auth/signin", operation_id = "signin", request_body = SigninRequest,
+    status = 200, description = "The user and a session token, also set as the `token` cookie.",
+    refusal = InvalidCredentials;
+    pub async fn signin(
+        State(state): State<AppState>,
+        device: SessionDevice,
+        Json(body): Json<SigninRequest>,
+    ) -> Result<Response, ApiError> {
+        let signin = body.parse().map_err(ApiError::invalid_fields)?;
+        let user = state.store.user_by_email(&signin.email).await?;
+        let hash = user.as_ref().map(|u| u.password_hash.as_str());
+        check_password(&state, signin.email.as_str(), hash, &signin.password).await?;
+        let user = user.ok_or(ApiError::InvalidCredentials)?;
+        session_response(&state, StatusCode::OK, user, &device).await
+    }
 }
 
 /// End this session: the token is revoked and the cookie cleared.
@@ -90,7 +103,7 @@ pub async fn signout(State(state): State<AppState>, current: CurrentUser) -> Res
         Unauthorized, RateLimited,
     )
 )]
-pub async fn me(current: CurrentUser) -> Ok<UserEnvelope> {
+pub async fn me(current: CurrentUser) -> JsonOk<UserEnvelope> {
     ok(UserEnvelope { user: current.user.into() })
 }
 
@@ -112,7 +125,7 @@ pub async fn update_profile(
     State(state): State<AppState>,
     current: CurrentUser,
     Json(body): Json<ProfileRequest>,
-) -> Result<Ok<UserEnvelope>, ApiError> {
+) -> Result<JsonOk<UserEnvelope>, ApiError> {
     let change = body.parse().map_err(ApiError::invalid_fields)?;
     if change.needs_current_password() {
         let given = change.current_password.as_deref().unwrap_or_default();

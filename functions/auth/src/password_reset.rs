@@ -11,7 +11,7 @@ use shared::api::{
 use shared::auth::{RESET_HISTORY, ResetToken, hash_reset_token};
 use shared::config::Runtime;
 use shared::domain::{Email, FieldErrors};
-use shared::http::{Json, Ok, ok};
+use shared::http::{Json, JsonOk, ok};
 use shared::mail::ResetMail;
 use shared::openapi::{InvalidInput, MailUnavailable, PayloadTooLarge, RateLimited, UnsupportedMediaType};
 use shared::store::NewPasswordReset;
@@ -44,7 +44,7 @@ type JobError = Box<dyn std::error::Error + Send + Sync>;
 pub async fn forgot_password(
     State(state): State<AppState>,
     Json(body): Json<ForgotPasswordRequest>,
-) -> Result<(StatusCode, Ok<Notice>), ApiError> {
+) -> Result<(StatusCode, JsonOk<Notice>), ApiError> {
     let email = body.parse().map_err(ApiError::invalid_fields)?;
     let origin = state.config.app_origin().filter(|_| state.mailer.is_available());
     let Some(origin) = origin else { return Err(ApiError::MailUnavailable) };

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::api::{SessionInfo, Success};
 use shared::auth::{CurrentUser, signed_out};
-use shared::http::{Ok, Path, ok};
+use shared::http::{JsonOk, Path, ok};
 use shared::openapi::{CrossOrigin, InvalidInput, RateLimited, SessionNotFound, Unauthorized};
 use shared::{ApiError, AppState};
 use utoipa::IntoParams;
@@ -33,7 +33,7 @@ pub struct SessionPath {
 pub async fn list_sessions(
     State(state): State<AppState>,
     current: CurrentUser,
-) -> Result<Ok<Vec<SessionInfo>>, ApiError> {
+) -> Result<JsonOk<Vec<SessionInfo>>, ApiError> {
     let sessions = state.store.list_sessions(current.user.id).await?;
     Ok(ok(sessions
         .into_iter()

@@ -11,9 +11,9 @@ use shared::api::CreateTaskRequest;
 use shared::auth::{MAX_SESSIONS_PER_USER, SessionDevice, start_session, sweep_if_due, sweep_now};
 use shared::http::ClientIp;
 use shared::store::{NewSession, UserRecord};
-use shared::testing::smtp::{Mail, SmtpServer};
-use shared::testing::{Backend, TEST_PASSWORD, TestApp, TestResponse};
 use sqlx::Connection;
+use testkit::smtp::{Mail, SmtpServer};
+use testkit::{Backend, TEST_PASSWORD, TestApp, TestResponse};
 use uuid::Uuid;
 
 const APP_URL: &str = "https://tasks.example";
@@ -273,7 +273,7 @@ mail_tests! {
     }
 }
 
-shared::store_tests! {
+testkit::store_tests! {
     router = auth::router;
 
     async fn the_mail_is_sent_off_the_request_path(app) {

@@ -4,14 +4,10 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use shared::testing::smtp::SmtpServer;
-use shared::testing::{TestApp, v1_event, v2_event};
+use testkit::smtp::SmtpServer;
+use testkit::{TestApp, body_json, v1_event, v2_event};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
-
-fn body_json(response: &Value) -> Value {
-    serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body")
-}
 
 async fn forgot(app: &TestApp, email: &str) -> (Value, Duration) {
     let body = json!({ "email": email }).to_string();

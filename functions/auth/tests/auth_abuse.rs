@@ -7,8 +7,7 @@ use std::sync::Arc;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use shared::auth::CHECK_WINDOW_SECS;
-use shared::store_tests;
-use shared::testing::{TEST_PASSWORD, TestApp, v2_event};
+use testkit::{TEST_PASSWORD, TestApp, store_tests, v2_event};
 
 /// The default of `FAILED_PASSWORD_LIMIT`.
 const MAX_FAILED_CHECKS: i64 = 10;
@@ -166,12 +165,12 @@ store_tests! {
 
 const IPV6_LIMITS: &[(&str, &str)] = &[("AUTH_RATE_LIMIT_PER_MINUTE", "5")];
 
-/// One /64 is one client: per-address buckets gave a single end site 2^64 of them.
-#[tokio::test]
-async fn one_ipv6_network_shares_one_credential_bucket() {
-    let mut apps = vec![TestApp::sqlite(auth::router, IPV6_LIMITS).await];
-    apps.extend(TestApp::postgres(auth::router, IPV6_LIMITS).await);
-    for app in apps {
+store_tests! {
+    router = auth::router;
+    vars = IPV6_LIMITS;
+
+    // One /64 is one client: per-address buckets gave a single end site 2^64 of them.
+    async fn one_ipv6_network_shares_one_credential_bucket(app) {
         app.user("ann@example.com").await;
         for n in 0..5 {
             let ip = format!("2001:db8:1:2::{:x}", n + 1);

@@ -4,8 +4,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use shared::auth::Claims;
-use shared::store_tests;
-use shared::testing::TestApp;
+use testkit::{TestApp, store_tests};
 
 fn signup_body(email: &str) -> Value {
     json!({ "email": email, "name": "Ann Example", "password": "correct horse" })

@@ -1,14 +1,9 @@
 //! The auth function's Lambda entry, fed API Gateway events as AWS sends them.
 
-use serde_json::{Value, json};
-use shared::store_tests;
-use shared::testing::{v1_event, v2_event};
+use serde_json::json;
+use testkit::{body_json, store_tests, v1_event, v2_event};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
-
-fn body_json(response: &Value) -> Value {
-    serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body")
-}
 
 store_tests! {
     router = auth::router;
@@ -72,9 +67,9 @@ mod cloudfront {
     use std::time::Duration;
 
     use serde_json::{Value, json};
-    use shared::testing::{CLOUDFRONT_HOST, TEST_PASSWORD, TestApp, v1_event, v2_event, via_cloudfront};
+    use testkit::{CLOUDFRONT_HOST, TEST_PASSWORD, TestApp, body_json, v1_event, v2_event, via_cloudfront};
 
-    use super::{JSON, body_json};
+    use super::JSON;
 
     const SECRET: &str = "origin-secret-origin-secret-origin-secret";
     const VIEWER: &str = "198.51.100.20:46532";

@@ -3,16 +3,10 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use shared::testing::{TEST_PASSWORD, TestApp, v2_event};
+use testkit::{TEST_PASSWORD, TestApp, store_tests, v2_event};
 
 const LIMITS: &[(&str, &str)] =
     &[("AUTH_RATE_LIMIT_PER_MINUTE", "5"), ("TASKS_RATE_LIMIT_PER_MINUTE", "100")];
-
-async fn apps() -> Vec<TestApp> {
-    let mut apps = vec![TestApp::sqlite(auth::router, LIMITS).await];
-    apps.extend(TestApp::postgres(auth::router, LIMITS).await);
-    apps
-}
 
 fn signin_event(ip: &str) -> Value {
     let body = json!({"email": "ann@example.com", "password": TEST_PASSWORD}).to_string();
@@ -22,9 +16,11 @@ fn signin_event(ip: &str) -> Value {
     event
 }
 
-#[tokio::test]
-async fn a_signup_and_four_signins_use_up_the_minute() {
-    for app in apps().await {
+store_tests! {
+    router = auth::router;
+    vars = LIMITS;
+
+    async fn a_signup_and_four_signins_use_up_the_minute(app) {
         let signup = json!({"email": "ann@example.com", "name": "Ann", "password": TEST_PASSWORD});
         let first = app.call(Method::POST, "/api/auth/signup", Some(signup), None).await;
         assert_eq!(first.status, StatusCode::CREATED);
@@ -61,11 +57,8 @@ async fn a_signup_and_four_signins_use_up_the_minute() {
             assert_eq!(me.status, StatusCode::OK, "signed-in endpoints do not use the credential limit");
         }
     }
-}
 
-#[tokio::test]
-async fn the_client_ip_comes_from_the_lambda_request_context() {
-    for app in apps().await {
+    async fn the_client_ip_comes_from_the_lambda_request_context(app) {
         app.user("ann@example.com").await;
         for _ in 0..5 {
             assert_eq!(app.invoke(signin_event("203.0.113.7")).await["statusCode"], 200);

@@ -5,7 +5,7 @@ use axum::http::{Method, StatusCode};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
-use shared::testing::TestApp;
+use testkit::TestApp;
 
 const CASES: u32 = 150;
 

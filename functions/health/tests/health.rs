@@ -2,8 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::Value;
-use shared::store_tests;
-use shared::testing::{TestApp, v1_event, v2_event};
+use testkit::{TestApp, store_tests, v1_event, v2_event};
 
 fn assert_report(body: &Value, status: &str, database: &str) {
     assert_eq!(body["status"], status);

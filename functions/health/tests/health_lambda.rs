@@ -2,22 +2,16 @@
 //! configured, `/health` answers only requests that carry it, so the API's own
 //! `execute-api` address tells nobody whether the database is up.
 
-use serde_json::Value;
-use shared::testing::{TestApp, v1_event, v2_event, via_cloudfront};
+use testkit::{TestApp, body_json, store_tests, v1_event, v2_event, via_cloudfront};
 
 const SECRET: &str = "origin-secret-origin-secret-origin-secret";
 const VIEWER: &str = "203.0.113.50:61000";
 
-fn body_json(response: &Value) -> Value {
-    serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body")
-}
+store_tests! {
+    router = health::router;
+    vars = &[("ORIGIN_SECRET", SECRET)];
 
-#[tokio::test]
-async fn health_needs_the_origin_secret_once_one_is_configured() {
-    let vars = [("ORIGIN_SECRET", SECRET)];
-    let mut apps = vec![TestApp::sqlite(health::router, &vars).await];
-    apps.extend(TestApp::postgres(health::router, &vars).await);
-    for app in apps {
+    async fn health_needs_the_origin_secret_once_one_is_configured(app) {
         for event in [v2_event("GET", "/health", &[], None), v1_event("GET", "/health", &[], None)] {
             for (case, secret) in
                 [("absent", None), ("wrong", Some("x-origin-secret-origin-secret-origin-secret"))]

@@ -5,8 +5,7 @@
 //! `moto_server` comes from PyPI (`moto[server]`, see scripts/install-deploy-tools.sh);
 //! `MOTO_SERVER` may name the executable. Without it the tests skip, unless `CI=true`.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -19,7 +18,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde_json::Value;
-use shared::testing::v2_event;
+use testkit::{TempDir, free_port, v2_event};
 use tokio::sync::mpsc;
 
 const REGION: &str = "eu-west-1";
@@ -104,10 +103,6 @@ fn skip<T>(reason: &str) -> Option<T> {
     None
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
 /// What the function sent back to the runtime API: its response, or the error it reported.
 type Outcome = Result<Value, String>;
 
@@ -158,32 +153,13 @@ async fn runtime_api(event: Value) -> (SocketAddr, mpsc::UnboundedReceiver<Outco
     (address, received)
 }
 
-/// A folder for the SQLite file the fetched `DATABASE_URL` points at, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Self {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").subsec_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("taskapp-secrets-{label}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        Self(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The `health` function as Lambda starts it: only the runtime's variables, the AWS
 /// ones pointing at moto, and `vars`.
-fn function(moto: &Moto, runtime: SocketAddr, home: &Scratch, vars: &[(&str, &str)]) -> Command {
+fn function(moto: &Moto, runtime: SocketAddr, home: &TempDir, vars: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_health"));
     command
         .env_clear()
-        .env("HOME", &home.0)
+        .env("HOME", home.path())
         .env("AWS_LAMBDA_RUNTIME_API", runtime.to_string())
         .env("AWS_LAMBDA_FUNCTION_NAME", "health")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
@@ -214,8 +190,9 @@ async fn references_are_fetched_at_cold_start_from_ssm_and_secrets_manager() {
     let Some(moto) = Moto::start().await else { return };
     // Each variable once from each service, over two cold starts.
     for (run, database_via, jwt_via) in [(1, "PARAMETER", "SECRET_ARN"), (2, "SECRET_ARN", "PARAMETER")] {
-        let scratch = Scratch::new("fetched");
-        let database = scratch.0.join("fetched.db");
+        // The folder for the SQLite file the fetched `DATABASE_URL` points at.
+        let scratch = TempDir::new("secrets-fetched");
+        let database = scratch.path().join("fetched.db");
         let database_url = format!("sqlite://{}", database.display());
         let mut vars = Vec::new();
         for (variable, via, value) in
@@ -251,7 +228,7 @@ async fn references_are_fetched_at_cold_start_from_ssm_and_secrets_manager() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_parameter_or_secret_stops_the_cold_start_with_one_line() {
     let Some(moto) = Moto::start().await else { return };
-    let scratch = Scratch::new("missing");
+    let scratch = TempDir::new("secrets-missing");
     let missing_arn = format!("arn:aws:secretsmanager:{REGION}:123456789012:secret:taskapp/none-AbCdEf");
     let cases = [
         ("DATABASE_URL_PARAMETER", "/taskapp/none/database_url", "ParameterNotFound", "DATABASE_URL"),

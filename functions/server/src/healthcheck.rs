@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use shared::config::Config;
+use shared::config::ServerSettings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -15,10 +15,10 @@ const TIMEOUT: Duration = Duration::from_secs(3);
 /// A status line and the headers fit in this; the body is never needed.
 const MAX_HEAD: u64 = 8 * 1024;
 
-pub async fn run(config: &Config) -> Result<(), String> {
-    let host = reachable_host(&config.host);
-    let url = format!("http://{host}:{}/health", config.port);
-    match tokio::time::timeout(TIMEOUT, status(host, config.port)).await {
+pub async fn run(settings: &ServerSettings) -> Result<(), String> {
+    let host = reachable_host(&settings.host);
+    let url = format!("http://{host}:{}/health", settings.port);
+    match tokio::time::timeout(TIMEOUT, status(host, settings.port)).await {
         Ok(Ok(200)) => Ok(()),
         Ok(Ok(status)) => Err(format!("{url} answered {status}")),
         Ok(Err(e)) => Err(format!("{url}: {e}")),

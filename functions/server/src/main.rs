@@ -1,29 +1,33 @@
 //! `server`: serve (default), `server migrate`, or `server healthcheck`.
 
 mod healthcheck;
+mod jwt_secret;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use shared::AppState;
-use shared::config::{Config, Runtime};
+use shared::config::{Config, ServerSettings};
 use tokio::net::TcpListener;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let command = std::env::args().nth(1);
-    let config = match Config::from_env(Runtime::Server) {
-        Ok(config) => config,
+    let (config, generated_secret) = match jwt_secret::config(|name| std::env::var(name).ok()) {
+        Ok(read) => read,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    shared::telemetry::init(config.log_format);
+    // Read for `Runtime::Server`, so the defaults are never needed.
+    let settings = config.server.clone().unwrap_or_default();
+    shared::startup::begin(&config);
     let result = match command.as_deref() {
-        None | Some("serve") => serve(config).await,
+        None | Some("serve") => serve(config, generated_secret, settings).await,
         Some("migrate") => migrate(config).await,
-        Some("healthcheck") => healthcheck::run(&config).await,
+        Some("healthcheck") => healthcheck::run(&settings).await,
         Some(other) => Err(format!(
             "unknown command {other:?}; use `server`, `server serve`, `server migrate` or `server healthcheck`"
         )),
@@ -50,15 +54,16 @@ async fn migrate(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(config: Config) -> Result<(), String> {
-    if let Some(path) = &config.jwt_secret.generated_at {
+async fn serve(
+    config: Config,
+    generated_secret: Option<PathBuf>,
+    settings: ServerSettings,
+) -> Result<(), String> {
+    if let Some(path) = &generated_secret {
         tracing::warn!(path = %path.display(), "JWT_SECRET not set: using a generated secret kept in the data folder");
     }
-    if config.bcrypt_cost_is_weak() {
-        tracing::warn!(cost = config.bcrypt_cost, "BCRYPT_COST below 12 is for tests only");
-    }
-    let address = format!("{}:{}", config.host, config.port);
-    let static_dir = config.static_dir.clone();
+    let address = format!("{}:{}", settings.host, settings.port);
+    let static_dir = settings.static_dir;
     let state = open(config).await?;
     if state.config.mail.smtp_url.is_none() {
         tracing::warn!("SMTP_URL not set: password reset links are written to this log instead of mailed");

@@ -6,13 +6,13 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Scratch, request};
+use common::{request, scratch, server_command};
 
 #[test]
 fn a_bad_variable_stops_start_up_with_one_line_naming_it() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     for (name, value) in [("PORT", "not-a-port"), ("JWT_SECRET", "short"), ("COOKIE_SECURE", "perhaps")] {
-        let output = scratch.server().env(name, value).output().expect("run");
+        let output = server_command(&scratch).env(name, value).output().expect("run");
         assert_eq!(output.status.code(), Some(1), "{name}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -23,28 +23,27 @@ fn a_bad_variable_stops_start_up_with_one_line_naming_it() {
 
 #[test]
 fn migrate_creates_the_sqlite_database_and_exits() {
-    let scratch = Scratch::new();
-    let status = scratch.server().arg("migrate").status().expect("run");
+    let scratch = scratch();
+    let status = server_command(&scratch).arg("migrate").status().expect("run");
     assert!(status.success());
-    assert!(scratch.0.join("data/tasks.db").is_file(), "default DATABASE_URL is sqlite://data/tasks.db");
-    let again = scratch.server().arg("migrate").status().expect("run");
+    assert!(scratch.path().join("data/tasks.db").is_file(), "default DATABASE_URL is sqlite://data/tasks.db");
+    let again = server_command(&scratch).arg("migrate").status().expect("run");
     assert!(again.success(), "migrate is idempotent");
 }
 
 #[test]
 fn an_unknown_command_fails_clearly() {
-    let scratch = Scratch::new();
-    let output = scratch.server().arg("frobnicate").output().expect("run");
+    let scratch = scratch();
+    let output = server_command(&scratch).arg("frobnicate").output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("frobnicate"));
 }
 
 #[test]
 fn serves_then_shuts_down_gracefully_on_sigterm() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     let port = common::free_port();
-    let mut child = scratch
-        .server()
+    let mut child = server_command(&scratch)
         .env_remove("JWT_SECRET")
         .env("PORT", port.to_string())
         .stdout(Stdio::null())
@@ -62,7 +61,7 @@ fn serves_then_shuts_down_gracefully_on_sigterm() {
     assert_eq!(health.status, 200);
     assert_eq!(health.json()["database"], "connected");
 
-    let secret = scratch.0.join("data/jwt_secret");
+    let secret = scratch.path().join("data/jwt_secret");
     assert!(secret.is_file(), "a generated secret is kept in the data folder");
 
     let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{Response, Scratch, Server, request_within, signup};
+use common::{Response, Server, TempDir, request_within, scratch, signup};
 use sqlx::Connection;
 use testkit::{FaultProxy, Mode};
 
@@ -26,7 +26,7 @@ struct Harness {
     proxy: FaultProxy,
     direct_url: String,
     server: Server,
-    scratch: Scratch,
+    scratch: TempDir,
     token: String,
 }
 
@@ -37,13 +37,13 @@ impl Harness {
             .enable_all()
             .build()
             .expect("runtime");
-        let direct_url = runtime.block_on(shared::testing::fresh_postgres_database())?;
+        let direct_url = runtime.block_on(testkit::fresh_postgres_database())?;
         let (credentials, rest) = direct_url.split_once('@').expect("user@host in the URL");
         let (authority, database) = rest.split_once('/').expect("a database in the URL");
         let upstream: SocketAddr = authority.parse().expect("the test Postgres as ip:port");
         let proxy = runtime.block_on(FaultProxy::start(upstream)).expect("proxy");
         let proxied = format!("{credentials}@{}/{database}", proxy.addr());
-        let scratch = Scratch::new();
+        let scratch = scratch();
         let mut settings = vec![
             ("DATABASE_URL", proxied.as_str()),
             ("TASKS_RATE_LIMIT_PER_MINUTE", "1000000"),

@@ -3,15 +3,16 @@
 
 mod common;
 
-use common::{Scratch, Server};
+use common::{Server, scratch, server_command};
 
 #[test]
 fn healthcheck_passes_while_the_server_is_healthy_and_fails_once_it_is_gone() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     let server = Server::start(&scratch, &[]);
     let port = server.port.to_string();
     // The image listens on 0.0.0.0; the check must then knock on loopback.
-    let check = || scratch.server().args(["healthcheck"]).env("HOST", "0.0.0.0").env("PORT", &port).output();
+    let check =
+        || server_command(&scratch).args(["healthcheck"]).env("HOST", "0.0.0.0").env("PORT", &port).output();
 
     let healthy = check().expect("run healthcheck");
     assert!(healthy.status.success(), "{}", String::from_utf8_lossy(&healthy.stderr));

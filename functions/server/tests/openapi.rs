@@ -16,7 +16,7 @@ use axum::response::Response;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use shared::AppState;
-use shared::testing::TestApp;
+use testkit::TestApp;
 use tower::ServiceExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -25,8 +25,9 @@ const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 type Operations = BTreeSet<(String, String)>;
 
-async fn state() -> AppState {
-    TestApp::sqlite(tasks::router, &[]).await.state.clone()
+/// An app on its own database, which lives as long as the returned `TestApp`.
+async fn test_app() -> TestApp {
+    TestApp::sqlite(tasks::router, &[]).await
 }
 
 fn app(state: AppState) -> Router {
@@ -104,7 +105,8 @@ fn concrete(path: &str) -> String {
 
 #[tokio::test]
 async fn the_document_lists_exactly_the_registered_routes() {
-    let state = state().await;
+    let test = test_app().await;
+    let state = test.state.clone();
     let documented = operations(&served_document(&app(state.clone())).await);
     let routes = all_registered(&state);
     assert!(routes.len() >= 14, "{routes:?}");
@@ -118,7 +120,8 @@ async fn a_route_registered_without_its_operation_is_caught() {
     #[utoipa::path(post, path = "/api/tasks/{id}/archive", responses((status = 204)))]
     async fn archive() {}
 
-    let state = state().await;
+    let test = test_app().await;
+    let state = test.state.clone();
     let documented = operations(&served_document(&app(state.clone())).await);
     let mut routes = all_registered(&state);
     routes.extend(registered([OpenApiRouter::<()>::new().routes(routes!(archive))]));
@@ -127,7 +130,8 @@ async fn a_route_registered_without_its_operation_is_caught() {
 
 #[tokio::test]
 async fn every_documented_operation_reaches_its_own_route() {
-    let state = state().await;
+    let test = test_app().await;
+    let state = test.state.clone();
     let app = app(state.clone()).layer(middleware::from_fn(record_matched_path));
     for (method, path) in operations(&served_document(&app).await) {
         let response = send(&app, &method, &concrete(&path)).await;
@@ -139,7 +143,8 @@ async fn every_documented_operation_reaches_its_own_route() {
 
 #[tokio::test]
 async fn documented_paths_refuse_undocumented_methods() {
-    let app = app(state().await);
+    let test = test_app().await;
+    let app = app(test.state.clone());
     let documented = operations(&served_document(&app).await);
     let paths: BTreeSet<&String> = documented.iter().map(|(_, path)| path).collect();
     for path in paths {
@@ -152,7 +157,8 @@ async fn documented_paths_refuse_undocumented_methods() {
 
 #[tokio::test]
 async fn the_document_is_openapi_3_1_with_its_security_schemes() {
-    let doc = served_document(&app(state().await)).await;
+    let test = test_app().await;
+    let doc = served_document(&app(test.state.clone())).await;
     assert_eq!(doc["openapi"], "3.1.0");
     let schemes = doc["components"]["securitySchemes"].as_object().expect("security schemes");
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
@@ -176,7 +182,8 @@ async fn the_document_is_openapi_3_1_with_its_security_schemes() {
 
 #[tokio::test]
 async fn the_docs_page_loads_its_renderer_under_its_own_policy() {
-    let response = send(&app(state().await), "GET", "/api/docs").await;
+    let test = test_app().await;
+    let response = send(&app(test.state.clone()), "GET", "/api/docs").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     let policy = response.headers()["content-security-policy"].to_str().unwrap().to_owned();

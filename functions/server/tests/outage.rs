@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Scratch, Server, free_port, signup};
+use common::{Server, free_port, scratch, signup};
 
 /// A throwaway cluster run by Debian's `initdb`/`pg_ctl`, as the `postgres` user when
 /// the test runs as root (Postgres refuses to run as root).
@@ -122,10 +122,10 @@ fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> Option<Duratio
 
 #[test]
 fn survives_a_database_outage_and_loses_no_acknowledged_write() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     // Let the postgres user reach the cluster folder inside the scratch folder.
-    let _ = Command::new("chmod").args(["755", path(&scratch.0)]).status();
-    let Some(cluster) = Cluster::create(&scratch.0) else { return };
+    let _ = Command::new("chmod").args(["755", path(scratch.path())]).status();
+    let Some(cluster) = Cluster::create(scratch.path()) else { return };
     cluster.start();
     let url = cluster.url();
     let mut server =

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use shared::testing::TestApp;
+use testkit::TestApp;
 use tower::ServiceExt;
 
 async fn app() -> (TestApp, Router) {

@@ -9,7 +9,7 @@ use axum::http::header::{
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use shared::testing::{TEST_PASSWORD, TestApp};
+use testkit::{TEST_PASSWORD, TempDir, TestApp};
 use tower::ServiceExt;
 use tower_http::decompression::Decompression;
 
@@ -18,35 +18,24 @@ const HASHED_JS: &str = "frontend-0123456789abcdef.js";
 const ROBOTS: &str = include_str!("../../../frontend/robots.txt");
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-struct Site(std::path::PathBuf);
-
-impl Site {
-    /// A build's layout: each file beside its `.br` and `.gz` copies (here with contents
-    /// that tell them apart), and the web app's real `robots.txt`.
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("taskapp-site-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let files = [
-            ("index.html", "<!doctype html><title>Tasks</title>"),
-            ("index.html.br", "brotli index"),
-            ("index.html.gz", "gzip index"),
-            ("app.js", "console.log('hi')"),
-            (HASHED_JS, "console.log('hashed')"),
-            ("frontend-0123456789abcdef.js.br", "brotli js"),
-            ("frontend-0123456789abcdef.js.gz", "gzip js"),
-            ("robots.txt", ROBOTS),
-        ];
-        for (name, content) in files {
-            std::fs::write(dir.join(name), content).expect("site file");
-        }
-        Self(dir)
+/// A build's layout: each file beside its `.br` and `.gz` copies (here with contents
+/// that tell them apart), and the web app's real `robots.txt`.
+fn site() -> TempDir {
+    let dir = TempDir::new("site");
+    let files = [
+        ("index.html", "<!doctype html><title>Tasks</title>"),
+        ("index.html.br", "brotli index"),
+        ("index.html.gz", "gzip index"),
+        ("app.js", "console.log('hi')"),
+        (HASHED_JS, "console.log('hashed')"),
+        ("frontend-0123456789abcdef.js.br", "brotli js"),
+        ("frontend-0123456789abcdef.js.gz", "gzip js"),
+        ("robots.txt", ROBOTS),
+    ];
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).expect("site file");
     }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    dir
 }
 
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, String, String) {
@@ -63,15 +52,16 @@ async fn get(app: &axum::Router, path: &str) -> (StatusCode, String, String) {
     (status, content_type, body)
 }
 
-async fn state() -> shared::AppState {
-    let app = TestApp::sqlite(tasks::router, &[]).await;
-    app.state.clone()
+/// An app on its own database, which lives as long as the returned `TestApp`.
+async fn test_app() -> TestApp {
+    TestApp::sqlite(tasks::router, &[]).await
 }
 
 #[tokio::test]
 async fn serves_files_and_falls_back_to_index_for_client_routes() {
-    let site = Site::new();
-    let app = server::app(state().await, &site.0);
+    let site = site();
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), site.path());
 
     let (status, content_type, body) = get(&app, "/app.js").await;
     assert_eq!(status, StatusCode::OK);
@@ -99,7 +89,8 @@ async fn serves_files_and_falls_back_to_index_for_client_routes() {
 #[tokio::test]
 async fn without_a_built_site_every_unknown_path_is_a_json_404() {
     let missing = std::env::temp_dir().join("taskapp-no-such-site");
-    let app = server::app(state().await, &missing);
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), &missing);
     let (status, _, body) = get(&app, "/signin").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("\"success\":false"));
@@ -107,8 +98,9 @@ async fn without_a_built_site_every_unknown_path_is_a_json_404() {
 
 #[tokio::test]
 async fn merges_all_three_routers() {
-    let site = Site::new();
-    let app = server::app(state().await, &site.0);
+    let site = site();
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), site.path());
     let (status, _, _) = get(&app, "/api/auth/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _, _) = get(&app, "/api/tasks").await;
@@ -182,8 +174,8 @@ async fn read(app: &axum::Router, req: Request<Body>) -> Bytes {
 async fn json_is_compressed_as_the_request_accepts() {
     let test = TestApp::sqlite(tasks::router, &[]).await;
     let (_, token) = test.user("press@example.com").await;
-    let site = Site::new();
-    let app = server::app(test.state.clone(), &site.0);
+    let site = site();
+    let app = server::app(test.state.clone(), site.path());
     for n in 1..=5 {
         let body = json!({"title": format!("Compressed task {n}"), "description": "Some words to squeeze."});
         let created = send(&app, request(Method::POST, "/api/tasks", "", Some(&token), Some(body))).await;
@@ -218,8 +210,8 @@ async fn json_is_compressed_as_the_request_accepts() {
 #[tokio::test]
 async fn responses_that_carry_a_session_token_are_never_compressed() {
     let test = TestApp::sqlite(tasks::router, &[]).await;
-    let site = Site::new();
-    let app = server::app(test.state.clone(), &site.0);
+    let site = site();
+    let app = server::app(test.state.clone(), site.path());
     let accept = "br, gzip";
     let account = json!({"email": "breach@example.com", "name": "Bree Ach", "password": TEST_PASSWORD});
 
@@ -243,8 +235,9 @@ async fn responses_that_carry_a_session_token_are_never_compressed() {
 
 #[tokio::test]
 async fn built_files_are_sent_from_their_precompressed_copies() {
-    let site = Site::new();
-    let app = server::app(state().await, &site.0);
+    let site = site();
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), site.path());
     let path = format!("/{HASHED_JS}");
     for (accept, encoding, body) in [
         ("br, gzip", "br", "brotli js"),
@@ -268,8 +261,9 @@ async fn built_files_are_sent_from_their_precompressed_copies() {
 
 #[tokio::test]
 async fn hashed_files_are_kept_for_a_year_and_the_rest_is_revalidated() {
-    let site = Site::new();
-    let app = server::app(state().await, &site.0);
+    let site = site();
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), site.path());
     for accept in ["", "gzip", "br"] {
         let res = send(&app, request(Method::GET, &format!("/{HASHED_JS}"), accept, None, None)).await;
         assert_eq!(res.header(CACHE_CONTROL), IMMUTABLE, "{accept}");
@@ -288,8 +282,9 @@ async fn hashed_files_are_kept_for_a_year_and_the_rest_is_revalidated() {
 
 #[tokio::test]
 async fn robots_txt_is_the_web_apps_own() {
-    let site = Site::new();
-    let app = server::app(state().await, &site.0);
+    let site = site();
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), site.path());
     let res = send(&app, request(Method::GET, "/robots.txt", "", None, None)).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.header(CONTENT_TYPE).starts_with("text/plain"), "{}", res.header(CONTENT_TYPE));

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{Timelike, Utc};
-use common::{Scratch, Server, signup};
+use common::{Server, scratch, signup};
 
 /// The limits use fixed one-minute windows; start where the whole test fits in one.
 fn wait_for_a_fresh_window() {
@@ -18,9 +18,9 @@ fn wait_for_a_fresh_window() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn limits_are_shared_by_every_instance() {
-    let Some(url) = shared::testing::fresh_postgres_database().await else { return };
+    let Some(url) = testkit::fresh_postgres_database().await else { return };
     tokio::task::spawn_blocking(move || {
-        let scratch = Scratch::new();
+        let scratch = scratch();
         let vars = [("DATABASE_URL", url.as_str())];
         let servers = [Server::start(&scratch, &vars), Server::start(&scratch, &vars)];
         wait_for_a_fresh_window();

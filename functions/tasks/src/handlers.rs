@@ -3,11 +3,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
 use shared::auth::CurrentUser;
-use shared::http::{Created, Json, Ok, Path, Query, created, ok, page};
+use shared::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
 use shared::openapi::{
     CrossOrigin, InvalidInput, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound, Unauthorized,
     UnsupportedMediaType,
 };
+use shared::store::TaskRecord;
 use shared::{ApiError, AppState};
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -38,9 +39,10 @@ pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
     Query(query): Query<ListQuery>,
-) -> Result<Ok<Vec<Task>>, ApiError> {
+) -> Result<JsonOk<Vec<Task>>, ApiError> {
     let request = query.parse().map_err(ApiError::invalid_fields)?;
-    let (tasks, total) = state.store.list_tasks(current.user.id, request).await?;
+    let (rows, total) = state.store.list_tasks(current.user.id, request).await?;
+    let tasks = rows.into_iter().map(Task::from).collect();
     let pagination =
         Pagination { page: request.page(), limit: request.limit(), total, pages: request.pages(total) };
     Ok(page(tasks, pagination))
@@ -67,7 +69,7 @@ pub async fn create(
     Json(body): Json<CreateTaskRequest>,
 ) -> Result<Created<Task>, ApiError> {
     let task = body.parse().map_err(ApiError::invalid_fields)?;
-    Ok(created(state.store.insert_task(current.user.id, &task).await?))
+    Ok(created(Task::from(state.store.insert_task(current.user.id, &task).await?)))
 }
 
 /// One task.
@@ -84,11 +86,9 @@ pub async fn get(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
-) -> Result<Ok<Task>, ApiError> {
-    match state.store.task(id, current.user.id).await? {
-        Some(task) => Ok(ok(task)),
-        None => Err(missing(&state, id, current.user.id).await),
-    }
+) -> Result<JsonOk<Task>, ApiError> {
+    let found = state.store.task(id, current.user.id).await?;
+    answer(&state, id, current.user.id, found).await
 }
 
 /// Change a task: absent fields stay, `"description": null` clears it, and `updated_at`
@@ -109,12 +109,10 @@ pub async fn update(
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
     Json(body): Json<UpdateTaskRequest>,
-) -> Result<Ok<Task>, ApiError> {
+) -> Result<JsonOk<Task>, ApiError> {
     let change = body.parse().map_err(ApiError::invalid_fields)?;
-    match state.store.update_task(id, current.user.id, &change).await? {
-        Some(task) => Ok(ok(task)),
-        None => Err(missing(&state, id, current.user.id).await),
-    }
+    let found = state.store.update_task(id, current.user.id, &change).await?;
+    answer(&state, id, current.user.id, found).await
 }
 
 /// Flip a task between done and not done.
@@ -131,11 +129,9 @@ pub async fn toggle(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
-) -> Result<Ok<Task>, ApiError> {
-    match state.store.toggle_task(id, current.user.id).await? {
-        Some(task) => Ok(ok(task)),
-        None => Err(missing(&state, id, current.user.id).await),
-    }
+) -> Result<JsonOk<Task>, ApiError> {
+    let found = state.store.toggle_task(id, current.user.id).await?;
+    answer(&state, id, current.user.id, found).await
 }
 
 /// Delete a task.
@@ -157,6 +153,19 @@ pub async fn delete(
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(missing(&state, id, current.user.id).await)
+    }
+}
+
+/// The task the caller's write or read found, or why there was none.
+async fn answer(
+    state: &AppState,
+    id: i64,
+    user_id: Uuid,
+    found: Option<TaskRecord>,
+) -> Result<JsonOk<Task>, ApiError> {
+    match found {
+        Some(task) => Ok(ok(Task::from(task))),
+        None => Err(missing(state, id, user_id).await),
     }
 }
 

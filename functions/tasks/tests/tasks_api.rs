@@ -2,8 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use shared::store_tests;
-use shared::testing::{TestApp, TestResponse};
+use testkit::{TestApp, TestResponse, store_tests};
 
 async fn create(app: &TestApp, token: &str, title: &str) -> Value {
     let res = app.call(Method::POST, "/api/tasks", Some(json!({ "title": title })), Some(token)).await;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use shared::testing::TestApp;
+use testkit::TestApp;
 
 async fn apps() -> Vec<Arc<TestApp>> {
     let mut apps = vec![Arc::new(TestApp::sqlite(tasks::router, &[]).await)];

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
-use shared::store_tests;
-use shared::testing::{TestApp, TestResponse};
+use testkit::{TestApp, TestResponse, store_tests};
 
 fn raw(path: &str, method: Method, body: String, token: &str) -> Request<Body> {
     Request::builder()

@@ -1,8 +1,7 @@
 //! The tasks function's Lambda entry, fed API Gateway events as AWS sends them.
 
 use serde_json::{Value, json};
-use shared::store_tests;
-use shared::testing::{v1_event, v2_event};
+use testkit::{store_tests, v1_event, v2_event};
 
 fn body_json(response: &Value) -> Value {
     serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body")
@@ -49,7 +48,7 @@ store_tests! {
 /// Behind CloudFront: the origin secret, and cookie writes from the site's own pages.
 mod cloudfront {
     use serde_json::{Value, json};
-    use shared::testing::{CLOUDFRONT_HOST, TestApp, v1_event, v2_event, via_cloudfront};
+    use testkit::{CLOUDFRONT_HOST, TestApp, v1_event, v2_event, via_cloudfront};
 
     use super::body_json;
 

@@ -2,7 +2,7 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use shared::testing::TestApp;
+use testkit::TestApp;
 
 #[tokio::test]
 async fn each_user_has_their_own_budget_across_all_task_routes() {

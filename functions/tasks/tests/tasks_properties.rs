@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
-use shared::testing::{TestApp, TestResponse};
+use testkit::{TestApp, TestResponse};
 
 const CASES: u32 = 150;
 

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use shared::testing::TestApp;
 use sqlx::{Connection, SqliteConnection};
+use testkit::TestApp;
 
 const CALL_BOUND: Duration = Duration::from_secs(3);
 

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::cookie::token_from_cookies;
 use super::origin::origin_allowed;
+use super::{Claims, TokenKeys};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::UserRecord;
@@ -20,8 +21,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let (token, from_cookie) = request_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let claims = state.tokens.verify(token)?;
+        let VerifiedToken { claims, from_cookie } = match parts.extensions.remove::<VerifiedToken>() {
+            Some(verified) => verified,
+            None => VerifiedToken::of(&parts.headers, &state.tokens).ok_or(ApiError::Unauthorized)?,
+        };
         // Browsers attach cookies to cross-site requests; the Origin check is what stops
         // another site from acting for the user. Bearer tokens are never sent implicitly.
         if from_cookie && !parts.method.is_safe() && !origin_allowed(parts, &state.config.allowed_origins) {
@@ -40,8 +43,25 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// A request's token once its signature and expiry are checked. The user rate limit
+/// checks it to name the user's bucket and leaves it in the request's extensions, where
+/// `CurrentUser` takes it instead of checking the token a second time.
+#[derive(Clone)]
+pub struct VerifiedToken {
+    pub claims: Claims,
+    pub from_cookie: bool,
+}
+
+impl VerifiedToken {
+    /// The request's token, verified; `None` when there is none or it does not verify.
+    pub fn of(headers: &HeaderMap, keys: &TokenKeys) -> Option<Self> {
+        let (token, from_cookie) = request_token(headers)?;
+        keys.verify(token).ok().map(|claims| Self { claims, from_cookie })
+    }
+}
+
 /// The token of a request and whether it came from the cookie; a Bearer header wins.
-pub fn request_token(headers: &HeaderMap) -> Option<(&str, bool)> {
+fn request_token(headers: &HeaderMap) -> Option<(&str, bool)> {
     match bearer_token(headers) {
         Some(token) => Some((token, false)),
         None => token_from_cookies(headers).map(|token| (token, true)),

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use crate::http::client_ip;
 
 /// The longest user agent kept with a session.
-pub const USER_AGENT_MAX_CHARS: usize = 200;
+const USER_AGENT_MAX_CHARS: usize = 200;
 
 /// Where a session is started from, as the signed-in devices list shows it later.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

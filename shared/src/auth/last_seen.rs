@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 /// A session's last-seen time is written at most this often, so that reading a page
 /// does not cost a database write.
-pub const LAST_SEEN_EVERY: Duration = Duration::from_secs(5 * 60);
+const LAST_SEEN_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Entries beyond this are dropped wholesale: the cost is one extra write per session.
 const MAX_ENTRIES: usize = 10_000;

@@ -3,7 +3,15 @@ use std::sync::Arc;
 use tokio::sync::{OnceCell, Semaphore};
 
 use crate::domain::Password;
-use crate::error::ApiError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("bcrypt failed: {0}")]
+    Bcrypt(#[from] bcrypt::BcryptError),
+    /// The blocking pool or the core limit is gone, as when the runtime shuts down.
+    #[error("no core to hash on: {0}")]
+    NoCore(String),
+}
 
 /// bcrypt at the configured cost, on the blocking pool and never on more cores than
 /// all but one: a signin storm then queues behind itself while every other request
@@ -22,10 +30,10 @@ impl PasswordHasher {
         Self { cost, dummy_hash: Arc::new(OnceCell::new()), cores: Arc::new(Semaphore::new(cores)) }
     }
 
-    pub async fn hash(&self, password: &Password) -> Result<String, ApiError> {
+    pub async fn hash(&self, password: &Password) -> Result<String, PasswordError> {
         let password = password.expose().to_owned();
         let cost = self.cost;
-        self.on_a_core(move || bcrypt::hash(password, cost)).await?.map_err(ApiError::internal)
+        Ok(self.on_a_core(move || bcrypt::hash(password, cost)).await??)
     }
 
     /// The permit moves into the blocking closure: a caller that gives up (a cancelled
@@ -33,18 +41,19 @@ impl PasswordHasher {
     async fn on_a_core<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let permit = self.cores.clone().acquire_owned().await.map_err(ApiError::internal)?;
+    ) -> Result<T, PasswordError> {
+        let permit =
+            self.cores.clone().acquire_owned().await.map_err(|e| PasswordError::NoCore(e.to_string()))?;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
         })
         .await
-        .map_err(ApiError::internal)
+        .map_err(|e| PasswordError::NoCore(e.to_string()))
     }
 
     /// Checks `candidate` against `hash`, or against a dummy hash when there is none.
-    pub async fn verify(&self, candidate: &str, hash: Option<&str>) -> Result<bool, ApiError> {
+    pub async fn verify(&self, candidate: &str, hash: Option<&str>) -> Result<bool, PasswordError> {
         let (hash, real) = match hash {
             Some(hash) => (hash.to_owned(), true),
             None => (self.dummy_hash().await?.clone(), false),
@@ -54,13 +63,11 @@ impl PasswordHasher {
         Ok(matches && real)
     }
 
-    async fn dummy_hash(&self) -> Result<&String, ApiError> {
+    async fn dummy_hash(&self) -> Result<&String, PasswordError> {
         let cost = self.cost;
         self.dummy_hash
             .get_or_try_init(|| async move {
-                self.on_a_core(move || bcrypt::hash("dummy password for timing", cost))
-                    .await?
-                    .map_err(ApiError::internal)
+                Ok(self.on_a_core(move || bcrypt::hash("dummy password for timing", cost)).await??)
             })
             .await
     }

@@ -6,7 +6,7 @@ use crate::http::RATE_LIMIT_WINDOW_SECS;
 use crate::state::AppState;
 
 /// At most one purge of expired rows per process this often.
-pub const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
+const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Reset links are kept this long after they are issued: the per-account cap counts them.
 pub const RESET_HISTORY: chrono::Duration = chrono::Duration::hours(1);

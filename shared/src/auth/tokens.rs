@@ -3,9 +3,16 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::ApiError;
-
 pub const TOKEN_LIFETIME: Duration = Duration::days(7);
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Any signature, algorithm, expiry or shape problem: the same 401 for all.
+    #[error("invalid token")]
+    Invalid,
+    #[error("could not sign a token: {0}")]
+    Sign(#[from] jsonwebtoken::errors::Error),
+}
 
 /// `jti` names the server-side session, so deleting it revokes the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +50,7 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: Uuid, email: &str) -> Result<IssuedToken, ApiError> {
+    pub fn issue(&self, user_id: Uuid, email: &str) -> Result<IssuedToken, TokenError> {
         let issued_at = Utc::now();
         let expires_at = issued_at + TOKEN_LIFETIME;
         let session_id = Uuid::new_v4();
@@ -59,16 +66,14 @@ impl TokenKeys {
         Ok(IssuedToken { token, session_id, expires_at })
     }
 
-    pub fn sign(&self, claims: &Claims) -> Result<String, ApiError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .map_err(ApiError::internal)
+    pub fn sign(&self, claims: &Claims) -> Result<String, TokenError> {
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)?)
     }
 
-    /// Any signature, algorithm, expiry or shape problem is the same 401.
-    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
-            .map_err(|_| ApiError::Unauthorized)
+            .map_err(|_| TokenError::Invalid)
     }
 }
 

@@ -77,12 +77,13 @@ impl Config {
         if let Some(first) = self.allowed_origins.first() {
             return Some(first.clone());
         }
-        let host = match self.host.parse::<IpAddr>() {
+        let server = self.server.as_ref()?;
+        let host = match server.host.parse::<IpAddr>() {
             Ok(ip) if ip.is_unspecified() => "localhost".to_owned(),
             Ok(IpAddr::V6(ip)) => format!("[{ip}]"),
-            _ => self.host.clone(),
+            _ => server.host.clone(),
         };
-        Some(format!("http://{host}:{}", self.port))
+        Some(format!("http://{host}:{}", server.port))
     }
 }
 

@@ -36,8 +36,6 @@ fn lambda_defaults_are_small_and_json() {
 #[test]
 fn bad_values_name_the_variable() {
     for (name, value) in [
-        ("PORT", "seventy"),
-        ("PORT", "70000"),
         ("BCRYPT_COST", "3"),
         ("COOKIE_SECURE", "maybe"),
         ("DB_MAX_CONNECTIONS", "0"),
@@ -59,19 +57,28 @@ fn bad_values_name_the_variable() {
 }
 
 #[test]
-fn server_generates_a_private_secret_and_keeps_it() {
-    use std::os::unix::fs::PermissionsExt;
+fn server_settings_name_the_variable() {
+    for (name, value) in [("PORT", "seventy"), ("PORT", "70000")] {
+        let vars = [("DATABASE_URL", "sqlite::memory:"), ("JWT_SECRET", SECRET), (name, value)];
+        let err = Config::from_lookup(Runtime::Server, lookup(&vars)).unwrap_err();
+        assert_eq!(err.variable, name, "{err}");
+        assert!(err.to_string().contains(name));
+    }
+}
 
-    let dir = std::env::temp_dir().join(format!("taskapp-config-{}", uuid::Uuid::new_v4()));
-    let url = format!("sqlite://{}/tasks.db", dir.display());
-    let first = Config::from_lookup(Runtime::Server, lookup(&[("DATABASE_URL", &url)])).unwrap();
-    let path = first.jwt_secret.generated_at.clone().unwrap();
-    assert_eq!(path, dir.join("jwt_secret"));
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(first.jwt_secret.bytes.len() >= 32);
-    let second = Config::from_lookup(Runtime::Server, lookup(&[("DATABASE_URL", &url)])).unwrap();
-    assert_eq!(first.jwt_secret.bytes, second.jwt_secret.bytes);
-    std::fs::remove_dir_all(dir).unwrap();
+/// `HOST`, `PORT` and `STATIC_DIR` are the server's alone: a bad one in a function's
+/// environment used to stop its cold start.
+#[test]
+fn lambda_ignores_the_server_settings() {
+    let vars = [
+        ("DATABASE_URL", "postgres://db/app"),
+        ("JWT_SECRET", SECRET),
+        ("PORT", "seventy"),
+        ("HOST", ""),
+        ("STATIC_DIR", "/nowhere"),
+    ];
+    let config = Config::from_lookup(Runtime::Lambda, lookup(&vars)).unwrap();
+    assert!(config.server.is_none());
 }
 
 #[test]
@@ -85,13 +92,15 @@ fn server_defaults_and_origin_list() {
         ]),
     )
     .unwrap();
-    assert_eq!((config.host.as_str(), config.port), ("0.0.0.0", 7860));
+    let server = config.server.clone().unwrap();
+    assert_eq!((server.host.as_str(), server.port), ("0.0.0.0", 7860));
+    assert_eq!(server.static_dir, std::path::PathBuf::from("frontend/dist"));
     assert_eq!(config.database.max_connections, 20);
     assert_eq!(config.database.acquire_timeout, Duration::from_secs(30));
     assert_eq!(config.database.statement_cache_capacity, 100);
     assert!(config.trusted_proxies.is_empty());
     assert_eq!(config.allowed_origins, ["https://a.example", "https://b.example"]);
-    assert_eq!(config.static_dir, PathBuf::from("frontend/dist"));
+    assert_eq!(config.log_format, LogFormat::Pretty);
 }
 
 #[test]

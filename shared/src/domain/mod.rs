@@ -1,6 +1,7 @@
 //! Values that can only be built valid. Each `parse` returns a message written for the
 //! person who typed the value, so the server and the web app show the same words.
 
+mod account;
 mod email;
 mod page;
 mod password;
@@ -11,10 +12,11 @@ mod user_name;
 
 use std::collections::BTreeMap;
 
+pub use account::{ProfileChange, Signup};
 pub use email::{Email, MAX_LEN as EMAIL_MAX_CHARS};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 pub use password::{MAX_BYTES as PASSWORD_MAX_BYTES, MIN_BYTES as PASSWORD_MIN_BYTES, Password};
-pub use task::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, TaskDescription, TaskTitle};
+pub use task::{DESCRIPTION_MAX_CHARS, NewTask, TITLE_MAX_CHARS, TaskChange, TaskDescription, TaskTitle};
 pub use user_name::{MAX_CHARS as NAME_MAX_CHARS, UserName};
 
 /// Whether `text` holds a C0 or C1 control character (U+0000–U+001F, U+007F–U+009F)

@@ -57,6 +57,21 @@ impl TaskDescription {
     }
 }
 
+/// A task as it is created.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub title: TaskTitle,
+    pub description: Option<TaskDescription>,
+}
+
+/// A partial update: `None` keeps a field; `Some(None)` clears the description.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChange {
+    pub title: Option<TaskTitle>,
+    pub description: Option<Option<TaskDescription>>,
+    pub completed: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::{TaskDescription, TaskTitle};

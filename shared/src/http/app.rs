@@ -15,13 +15,13 @@ use super::hardening::{request_timeout, security_headers};
 use crate::config::Config;
 use crate::error::ApiError;
 
-pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
-pub async fn method_not_allowed() -> ApiError {
+async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
 }
 

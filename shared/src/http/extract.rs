@@ -69,6 +69,8 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     if path == "." {
         return ApiError::validation(NOT_AN_OBJECT);
     }
+    // serde_json says what it expected only in its message text; the tests below pin
+    // each wording this relies on, so a rewording upstream fails them.
     let text = inner.to_string();
     let message = if text.contains("expected a string") {
         "Must be text."
@@ -100,17 +102,30 @@ where
 
 fn path_error(rejection: PathRejection) -> ApiError {
     if let PathRejection::FailedToDeserializePathParams(e) = &rejection
-        && let ErrorKind::ParseErrorAtKey { key, .. } = e.kind()
+        && let ErrorKind::ParseErrorAtKey { key, expected_type, .. } = e.kind()
     {
         return ApiError::invalid_fields(FieldErrors::from([(
             key.clone(),
-            "Must be a whole number.".to_owned(),
+            type_message(expected_type).to_owned(),
         )]));
     }
     if rejection.status().is_server_error() {
         ApiError::internal(rejection.body_text())
     } else {
         ApiError::validation("The URL contains an invalid value.")
+    }
+}
+
+/// What a path parameter of the Rust type `expected_type` must look like.
+fn type_message(expected_type: &str) -> &'static str {
+    const INTEGERS: [&str; 12] =
+        ["i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"];
+    if INTEGERS.contains(&expected_type) {
+        "Must be a whole number."
+    } else if expected_type == "bool" {
+        "Must be true or false."
+    } else {
+        "Has the wrong type."
     }
 }
 
@@ -129,5 +144,103 @@ where
             .await
             .map(|axum::extract::Query(value)| Self(value))
             .map_err(|_: QueryRejection| ApiError::validation("The query string is invalid."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::routing::get;
+    use serde::Deserialize;
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    // Only ever deserialized: what is tested is how a wrong type is reported.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Fields {
+        name: Option<String>,
+        done: Option<bool>,
+        count: Option<u32>,
+    }
+
+    /// The message a body gets for its one wrongly typed field.
+    fn field_message(body: &str) -> (String, String) {
+        let mut deserializer = serde_json::Deserializer::from_str(body);
+        let error =
+            serde_path_to_error::deserialize::<_, Fields>(&mut deserializer).err().expect("a type error");
+        match json_error(error) {
+            ApiError::Validation { details: Some(details), .. } => {
+                details.into_iter().next().expect("one field")
+            }
+            other => panic!("not a field error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn type_errors_are_worded_by_what_the_field_expects() {
+        let cases = [
+            (r#"{"name": 5}"#, "name", "Must be text."),
+            (r#"{"name": ["a"]}"#, "name", "Must be text."),
+            (r#"{"done": "yes"}"#, "done", "Must be true or false."),
+            (r#"{"done": 1}"#, "done", "Must be true or false."),
+            (r#"{"count": "x"}"#, "count", "Has the wrong type."),
+            (r#"{"count": -1}"#, "count", "Has the wrong type."),
+        ];
+        for (body, field, message) in cases {
+            assert_eq!(field_message(body), (field.to_owned(), message.to_owned()), "{body}");
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Numbered {
+        id: i64,
+    }
+
+    #[derive(Deserialize)]
+    struct Named {
+        id: uuid::Uuid,
+    }
+
+    async fn status_and_body(uri: &str) -> (u16, Value) {
+        let app = Router::new()
+            .route(
+                "/numbered/{id}",
+                get(|Path(Numbered { id }): Path<Numbered>| async move { id.to_string() }),
+            )
+            .route("/named/{id}", get(|Path(Named { id }): Path<Named>| async move { id.to_string() }));
+        let request = axum::http::Request::builder().uri(uri).body(Body::empty()).expect("request");
+        let response = app.oneshot(request).await.expect("infallible");
+        let status = response.status().as_u16();
+        let bytes = to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    #[tokio::test]
+    async fn path_errors_name_the_parameter_as_its_type_needs() {
+        let (status, body) = status_and_body("/numbered/abc").await;
+        assert_eq!(status, 422);
+        assert_eq!(body["error"]["details"]["id"], "Must be a whole number.");
+
+        let (status, body) = status_and_body("/named/not-a-uuid").await;
+        assert_eq!(status, 422);
+        assert_eq!(body["error"]["message"], "The URL contains an invalid value.");
+        assert!(body["error"].get("details").is_none(), "{body}");
+    }
+
+    #[test]
+    fn path_messages_follow_the_rust_type() {
+        let cases = [
+            ("i64", "Must be a whole number."),
+            ("u32", "Must be a whole number."),
+            ("bool", "Must be true or false."),
+            ("f64", "Has the wrong type."),
+        ];
+        for (rust_type, message) in cases {
+            assert_eq!(type_message(rust_type), message, "{rust_type}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use chrono::Utc;
 use ipnet::Ipv6Net;
 
 use super::ClientIp;
-use crate::auth::request_token;
+use crate::auth::VerifiedToken;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -33,16 +33,16 @@ fn client_bucket(ip: IpAddr) -> String {
 }
 
 /// Limits a signed-in user's requests. A request without a valid token is left to the
-/// handler, which refuses it without touching the database.
-pub async fn limit_user(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let user = request_token(req.headers()).and_then(|(token, _)| state.tokens.verify(token).ok());
-    match user {
-        Some(claims) => {
-            let limit = state.config.tasks_rate_limit_per_minute;
-            enforce(&state, format!("user:{}", claims.user_id), limit, req, next).await
-        }
-        None => next.run(req).await,
-    }
+/// handler, which refuses it without touching the database. A valid one goes on with
+/// its verified claims, so the handler's `CurrentUser` does not check it again.
+pub async fn limit_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(verified) = VerifiedToken::of(req.headers(), &state.tokens) else {
+        return next.run(req).await;
+    };
+    let bucket = format!("user:{}", verified.claims.user_id);
+    req.extensions_mut().insert(verified);
+    let limit = state.config.tasks_rate_limit_per_minute;
+    enforce(&state, bucket, limit, req, next).await
 }
 
 /// A fixed one-minute window counted in the database, so every instance sees the

@@ -3,10 +3,10 @@ use axum::http::StatusCode;
 
 use crate::api::{Pagination, Success};
 
-pub type Ok<T> = Json<Success<T>>;
+pub type JsonOk<T> = Json<Success<T>>;
 pub type Created<T> = (StatusCode, Json<Success<T>>);
 
-pub fn ok<T>(data: T) -> Ok<T> {
+pub fn ok<T>(data: T) -> JsonOk<T> {
     Json(Success::new(data))
 }
 
@@ -14,6 +14,6 @@ pub fn created<T>(data: T) -> Created<T> {
     (StatusCode::CREATED, Json(Success::new(data)))
 }
 
-pub fn page<T>(data: T, pagination: Pagination) -> Ok<T> {
+pub fn page<T>(data: T, pagination: Pagination) -> JsonOk<T> {
     Json(Success::page(data, pagination))
 }

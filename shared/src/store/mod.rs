@@ -5,8 +5,9 @@
 
 mod breaker;
 mod guard;
+mod impl_store;
 mod postgres;
-mod queries;
+mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -16,13 +17,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
-use crate::api::{NewTask, Task, TaskChange, User};
 use crate::config::DatabaseSettings;
-use crate::domain::{Email, PageRequest, UserName};
+use crate::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
 
-pub use postgres::PgStore;
+use postgres::PgStore;
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -46,23 +46,23 @@ pub struct UserRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<UserRecord> for User {
-    fn from(record: UserRecord) -> Self {
-        Self {
-            id: record.id,
-            email: record.email,
-            name: record.name,
-            created_at: record.created_at,
-            updated_at: record.updated_at,
-        }
-    }
+/// A task row, as the store reads it back.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TaskRecord {
+    pub id: i64,
+    pub user_id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A row of a task page, with the owner's task count alongside.
 #[derive(sqlx::FromRow)]
 struct PagedTask {
     #[sqlx(flatten)]
-    task: Task,
+    task: TaskRecord,
     total: i64,
 }
 
@@ -133,18 +133,22 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes every session of `user_id` but `keep`, and drops expired ones.
     async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<(), StoreError>;
 
-    async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<Task, StoreError>;
+    async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<TaskRecord, StoreError>;
     /// A page of the user's tasks, newest first, and how many they have in all.
-    async fn list_tasks(&self, user_id: Uuid, page: PageRequest) -> Result<(Vec<Task>, u64), StoreError>;
+    async fn list_tasks(
+        &self,
+        user_id: Uuid,
+        page: PageRequest,
+    ) -> Result<(Vec<TaskRecord>, u64), StoreError>;
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError>;
-    async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
+    async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError>;
     async fn update_task(
         &self,
         id: i64,
         user_id: Uuid,
         change: &TaskChange,
-    ) -> Result<Option<Task>, StoreError>;
-    async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<Task>, StoreError>;
+    ) -> Result<Option<TaskRecord>, StoreError>;
+    async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError>;
     async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
 
     /// Counts one hit on `bucket` in the fixed window starting at `window_start` (Unix
@@ -193,7 +197,7 @@ pub trait Store: Send + Sync + 'static {
     -> Result<Option<Uuid>, StoreError>;
 
     /// Every task of the user, oldest first.
-    async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<Task>, StoreError>;
+    async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<TaskRecord>, StoreError>;
     /// Deletes the user and everything kept about them: tasks, sessions, reset links
     /// and their rate-limit counters.
     async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError>;

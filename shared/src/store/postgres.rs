@@ -1,20 +1,12 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
-use uuid::Uuid;
 
 use super::guard::Guard;
-use super::queries::{self, impl_store};
-use super::{
-    NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, StoreError, UserChange,
-    UserRecord, email_taken, now,
-};
-use crate::api::{NewTask, Task, TaskChange};
+use super::impl_store::impl_store;
 use crate::config::DatabaseSettings;
-use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 
 /// A connection idle this long is checked before use even when no failure was seen:
 /// the database may have restarted while nobody asked it anything.

@@ -1,21 +1,13 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use uuid::Uuid;
 
 use super::guard::Guard;
-use super::queries::{self, impl_store};
-use super::{
-    NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, StoreError, UserChange,
-    UserRecord, email_taken, now,
-};
-use crate::api::{NewTask, Task, TaskChange};
+use super::impl_store::impl_store;
 use crate::config::DatabaseSettings;
-use crate::domain::{Email, PageRequest, TaskDescription, TaskTitle, UserName};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 

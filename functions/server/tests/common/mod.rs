@@ -4,45 +4,31 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub use testkit::{TempDir, free_port};
+
 pub const SECRET: &str = "binary-test-secret-binary-test-secret";
 
-/// A temporary working folder, removed on drop.
-pub struct Scratch(pub std::path::PathBuf);
-
-impl Scratch {
-    pub fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("taskapp-bin-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        Self(dir)
-    }
-
-    /// The server binary with a clean environment and test-friendly settings.
-    pub fn server(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-        command
-            .current_dir(&self.0)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("JWT_SECRET", SECRET)
-            .env("BCRYPT_COST", "4")
-            .env("HOST", "127.0.0.1")
-            .env("RUST_LOG", "warn");
-        command
-    }
+/// A working folder for the server binary, removed on drop.
+pub fn scratch() -> TempDir {
+    TempDir::new("bin")
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+/// The server binary in `scratch`, with a clean environment and test-friendly settings.
+pub fn server_command(scratch: &TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .current_dir(scratch.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("JWT_SECRET", SECRET)
+        .env("BCRYPT_COST", "4")
+        .env("HOST", "127.0.0.1")
+        .env("RUST_LOG", "warn");
+    command
 }
 
 /// A running server, killed on drop.
@@ -52,20 +38,20 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(scratch: &Scratch, vars: &[(&str, &str)]) -> Self {
+    pub fn start(scratch: &TempDir, vars: &[(&str, &str)]) -> Self {
         Self::start_with_log(scratch, vars, Stdio::null())
     }
 
     /// Like `start`, with the server's log (its standard output) in
     /// `scratch/server.log`; read it with `log`.
-    pub fn start_logged(scratch: &Scratch, vars: &[(&str, &str)]) -> Self {
-        let log = std::fs::File::create(scratch.0.join("server.log")).expect("log file");
+    pub fn start_logged(scratch: &TempDir, vars: &[(&str, &str)]) -> Self {
+        let log = std::fs::File::create(scratch.path().join("server.log")).expect("log file");
         Self::start_with_log(scratch, vars, Stdio::from(log))
     }
 
-    fn start_with_log(scratch: &Scratch, vars: &[(&str, &str)], log: Stdio) -> Self {
+    fn start_with_log(scratch: &TempDir, vars: &[(&str, &str)], log: Stdio) -> Self {
         let port = free_port();
-        let mut command = scratch.server();
+        let mut command = server_command(scratch);
         command.env("PORT", port.to_string()).stdout(log).stderr(Stdio::null());
         for (name, value) in vars {
             command.env(name, value);
@@ -95,8 +81,8 @@ impl Server {
 }
 
 impl Server {
-    pub fn log(&self, scratch: &Scratch) -> String {
-        std::fs::read_to_string(scratch.0.join("server.log")).unwrap_or_default()
+    pub fn log(&self, scratch: &TempDir) -> String {
+        std::fs::read_to_string(scratch.path().join("server.log")).unwrap_or_default()
     }
 }
 

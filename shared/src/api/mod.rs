@@ -5,14 +5,15 @@
 //! missing and an empty field get the same human message.
 //!
 //! With the `openapi` feature the types describe themselves to utoipa; the constraints
-//! come from `crate::openapi`, built from the domain types' own limits.
+//! come from `schema`, built from the domain types' own limits.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{
-    Email, FieldErrors, PageRequest, Password, TaskDescription, TaskTitle, UserName, Validator,
+    Email, FieldErrors, NewTask, PageRequest, Password, ProfileChange, Signup, TaskChange, TaskDescription,
+    TaskTitle, UserName, Validator,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +28,6 @@ pub struct User {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(sqlx::FromRow))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
@@ -152,19 +152,12 @@ impl ErrorCode {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SignupRequest {
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::email))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::email))]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::user_name))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::user_name))]
     pub name: String,
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::password))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::password))]
     pub password: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Signup {
-    pub email: Email,
-    pub name: UserName,
-    pub password: Password,
 }
 
 impl SignupRequest {
@@ -181,9 +174,9 @@ impl SignupRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SigninRequest {
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::email))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::email))]
     pub email: String,
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::signin_password))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::signin_password))]
     pub password: String,
 }
 
@@ -210,7 +203,7 @@ impl SigninRequest {
     }
 }
 
-/// Its OpenAPI schema is written out in `crate::openapi`: the rule that an email or
+/// Its OpenAPI schema is written out in `schema`: the rule that an email or
 /// password change needs `current_password` spans fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -223,21 +216,6 @@ pub struct ProfileRequest {
     pub password: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_password: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ProfileChange {
-    pub name: Option<UserName>,
-    pub email: Option<Email>,
-    pub password: Option<Password>,
-    pub current_password: Option<String>,
-}
-
-impl ProfileChange {
-    /// Changing the email or the password must prove knowledge of the current one.
-    pub fn needs_current_password(&self) -> bool {
-        self.email.is_some() || self.password.is_some()
-    }
 }
 
 impl ProfileRequest {
@@ -282,16 +260,10 @@ impl<T> TransposeInner<T> for Option<Option<T>> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CreateTaskRequest {
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::task_title))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::task_title))]
     pub title: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::task_description))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::api::schema::task_description))]
     pub description: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewTask {
-    pub title: TaskTitle,
-    pub description: Option<TaskDescription>,
 }
 
 impl CreateTaskRequest {
@@ -312,20 +284,13 @@ impl CreateTaskRequest {
 pub struct UpdateTaskRequest {
     /// Absent keeps the title; `null` is present, so that it can be refused.
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::new_task_title))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::api::schema::new_task_title))]
     pub title: Option<Option<String>>,
     /// Absent keeps the description; `null` clears it.
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::task_description))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::api::schema::task_description))]
     pub description: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub completed: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct TaskChange {
-    pub title: Option<TaskTitle>,
-    pub description: Option<Option<TaskDescription>>,
     pub completed: Option<bool>,
 }
 
@@ -363,9 +328,9 @@ where
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ListQuery {
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::openapi::page))]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::api::schema::page))]
     pub page: Option<String>,
-    #[cfg_attr(feature = "openapi", param(schema_with = crate::openapi::limit))]
+    #[cfg_attr(feature = "openapi", param(schema_with = crate::api::schema::limit))]
     pub limit: Option<String>,
 }
 
@@ -390,7 +355,7 @@ pub struct HealthReport {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ForgotPasswordRequest {
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::email))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::email))]
     pub email: String,
 }
 
@@ -421,7 +386,7 @@ pub struct ResetPasswordRequest {
     /// The token from the emailed link.
     #[cfg_attr(feature = "openapi", schema(required, min_length = 1))]
     pub token: String,
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::password))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::password))]
     pub password: String,
 }
 
@@ -477,7 +442,7 @@ pub struct AccountExport {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct DeleteAccountRequest {
-    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::openapi::signin_password))]
+    #[cfg_attr(feature = "openapi", schema(required, schema_with = crate::api::schema::signin_password))]
     pub current_password: String,
 }
 
@@ -497,5 +462,9 @@ impl DeleteAccountRequest {
     }
 }
 
+#[cfg(feature = "server")]
+mod from_rows;
+#[cfg(feature = "openapi")]
+mod schema;
 #[cfg(test)]
 mod tests;

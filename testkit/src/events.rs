@@ -155,3 +155,8 @@ pub fn via_cloudfront(mut event: Value, secret: Option<&str>, viewer_address: &s
 fn viewer_ip(viewer_address: &str) -> &str {
     viewer_address.rsplit_once(':').map_or(viewer_address, |(ip, _)| ip)
 }
+
+/// The JSON body of a Lambda response, as `TestApp::invoke` returns it.
+pub fn body_json(response: &Value) -> Value {
+    serde_json::from_str(response["body"].as_str().expect("text body")).expect("JSON body")
+}

@@ -1,16 +1,19 @@
 //! A real SMTP server on loopback for the mail tests: aiosmtpd (from PyPI, installed
 //! by `scripts/install-mail-tools.sh`) writing what it receives into a maildir.
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::TempDir;
 
 /// One running aiosmtpd; stopped and its maildir removed on drop.
 pub struct SmtpServer {
     pub port: u16,
     child: Child,
     maildir: PathBuf,
+    _dir: TempDir,
 }
 
 /// A delivered message, with quoted-printable undone so links can be read.
@@ -71,11 +74,10 @@ impl SmtpServer {
             eprintln!("skipping: aiosmtpd is not installed (scripts/install-mail-tools.sh)");
             return None;
         };
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let maildir = std::env::temp_dir().join(format!("taskapp-mail-{}", uuid::Uuid::new_v4().simple()));
+        let port = crate::free_port();
+        // aiosmtpd makes the maildir's own folders only when the maildir is new.
+        let dir = TempDir::new("mail");
+        let maildir = dir.path().join("maildir");
         let child = Command::new(&python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
@@ -84,7 +86,7 @@ impl SmtpServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("start aiosmtpd");
-        let server = Self { port, child, maildir };
+        let server = Self { port, child, maildir, _dir: dir };
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
             assert!(Instant::now() < deadline, "aiosmtpd did not listen on {port} within 10 s");
@@ -131,7 +133,6 @@ impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.maildir);
     }
 }
 

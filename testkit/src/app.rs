@@ -1,9 +1,5 @@
-//! Helpers for the functions' integration tests: an app over a fresh database of
-//! either backend, requests through the router, and API Gateway events through the
-//! Lambda entry.
-
-mod events;
-pub mod smtp;
+//! An app over a fresh database of either backend, with requests through the router
+//! and API Gateway events through the Lambda entry.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,24 +13,28 @@ use serde_json::Value;
 use sqlx::Connection;
 use tower::ServiceExt;
 
-use crate::api::User;
-use crate::auth::{SessionDevice, start_session};
-use crate::config::{Config, Runtime};
-use crate::domain::{Email, Password, UserName};
-use crate::state::AppState;
-use crate::store::{self, NewUser, Store};
+use shared::api::User;
+use shared::auth::{SessionDevice, start_session};
+use shared::config::{Config, Runtime};
+use shared::domain::{Email, Password, UserName};
+use shared::state::AppState;
+use shared::store::{self, NewUser, Store};
 
-pub use events::{CLOUDFRONT_HOST, v1_event, v2_event, via_cloudfront};
+use crate::TempDir;
 
 /// The password of every user made by `TestApp::user`.
 pub const TEST_PASSWORD: &str = "correct horse";
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret!";
 const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-/// Generates, for each test, one case per backend: `name::sqlite` and `name::postgres`.
+/// Generates, for each test, one case per backend: `name::sqlite` and `name::postgres`,
+/// each on an app with the variables of `vars` (none when left out).
 #[macro_export]
 macro_rules! store_tests {
     (router = $router:path; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::store_tests! { router = $router; vars = &[]; $(async fn $name($app) $body)* }
+    };
+    (router = $router:path; vars = $vars:expr; $(async fn $name:ident($app:ident) $body:block)*) => {
         $(
             mod $name {
                 #[allow(unused_imports)]
@@ -42,13 +42,13 @@ macro_rules! store_tests {
 
                 #[tokio::test]
                 async fn sqlite() {
-                    let $app = $crate::testing::TestApp::sqlite($router, &[]).await;
+                    let $app = $crate::TestApp::sqlite($router, $vars).await;
                     $body
                 }
 
                 #[tokio::test]
                 async fn postgres() {
-                    let Some($app) = $crate::testing::TestApp::postgres($router, &[]).await else { return };
+                    let Some($app) = $crate::TestApp::postgres($router, $vars).await else { return };
                     $body
                 }
             }
@@ -93,8 +93,8 @@ impl TestResponse {
 impl TestApp {
     /// An app on a SQLite file in a fresh temporary folder.
     pub async fn sqlite(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Self {
-        let dir = TempDir::new();
-        let url = format!("sqlite://{}/test.db", dir.0.display());
+        let dir = TempDir::new("test");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
         Self::start(router, &url, vars, Backend::Sqlite, Some(dir)).await
     }
 
@@ -108,8 +108,8 @@ impl TestApp {
     /// An app on a SQLite file whose configuration is read as a Lambda function reads
     /// it: no defaults invented for what Lambda must be given.
     pub async fn sqlite_lambda(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Self {
-        let dir = TempDir::new();
-        let url = format!("sqlite://{}/test.db", dir.0.display());
+        let dir = TempDir::new("test");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
         let state = AppState::from_config(runtime_test_config(Runtime::Lambda, &url, vars)).expect("open");
         state.store.migrate().await.expect("migrate test database");
         Self { router: router(state.clone()), state, backend: Backend::Sqlite, _dir: Some(dir) }
@@ -144,7 +144,7 @@ impl TestApp {
     /// every deployment adds.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let app =
-            crate::http::finish(self.router.clone().fallback(crate::http::not_found), &self.state.config);
+            shared::http::finish(self.router.clone().fallback(shared::http::not_found), &self.state.config);
         let response = app.oneshot(request).await.expect("infallible");
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("read body").to_bytes();
@@ -184,7 +184,7 @@ impl TestApp {
     pub async fn invoke(&self, event: Value) -> Value {
         let payload = serde_json::from_value(event).expect("a valid API Gateway event");
         let mut adapter =
-            lambda_http::Adapter::from(crate::lambda::service(self.router.clone(), &self.state.config));
+            lambda_http::Adapter::from(shared::lambda::service(self.router.clone(), &self.state.config));
         let response = adapter.call(LambdaEvent::new(payload, Context::default())).await.expect("infallible");
         serde_json::to_value(response).expect("serializable response")
     }
@@ -245,21 +245,4 @@ pub async fn fresh_postgres_database() -> Option<String> {
         .expect("create test database");
     let (base, _) = admin_url.rsplit_once('/').expect("database URL with a path");
     Some(format!("{base}/{name}"))
-}
-
-/// A temporary folder removed on drop.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("taskapp-test-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        Self(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

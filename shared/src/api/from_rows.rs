@@ -1,0 +1,30 @@
+//! The store's rows as the API sends them: the password hash stays behind.
+
+use super::{Task, User};
+use crate::store::{TaskRecord, UserRecord};
+
+impl From<UserRecord> for User {
+    fn from(record: UserRecord) -> Self {
+        Self {
+            id: record.id,
+            email: record.email,
+            name: record.name,
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        }
+    }
+}
+
+impl From<TaskRecord> for Task {
+    fn from(record: TaskRecord) -> Self {
+        Self {
+            id: record.id,
+            user_id: record.user_id,
+            title: record.title,
+            description: record.description,
+            completed: record.completed,
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        }
+    }
+}

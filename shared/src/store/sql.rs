@@ -1,0 +1,146 @@
+//! The SQL both backends run.
+//!
+//! SQLite accepts `$n` placeholders, `RETURNING` and `ON CONFLICT … DO UPDATE`, so one
+//! text serves both; what differs between them lives in the migrations and the pool
+//! options.
+
+pub const PING: &str = "SELECT 1";
+/// How long `SELECT 1` may take before the database counts as down.
+pub const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+pub const INSERT_USER: &str = "INSERT INTO users (id, email, name, password_hash, created_at, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $5) \
+    RETURNING id, email, name, password_hash, created_at, updated_at";
+
+pub const USER_BY_EMAIL: &str = "SELECT id, email, name, password_hash, created_at, updated_at \
+    FROM users WHERE email = $1";
+
+pub const UPDATE_USER: &str = "UPDATE users SET \
+    email = COALESCE($2, email), name = COALESCE($3, name), \
+    password_hash = COALESCE($4, password_hash), updated_at = $5 \
+    WHERE id = $1 \
+    RETURNING id, email, name, password_hash, created_at, updated_at";
+
+pub const INSERT_SESSION: &str = "INSERT INTO sessions \
+    (id, user_id, expires_at, created_at, last_seen_at, user_agent, ip) VALUES ($1, $2, $3, $4, $4, $5, $6)";
+
+pub const SESSION_USER: &str = "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.updated_at \
+    FROM sessions s JOIN users u ON u.id = s.user_id \
+    WHERE s.id = $1 AND s.user_id = $2 AND s.expires_at > $3";
+
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
+
+pub const DELETE_OTHER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE user_id = $1 AND (id <> $2 OR expires_at <= $3)";
+
+pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
+    VALUES ($1, $2, $3, FALSE, $4, $4) \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+
+/// The page and the user's total in one round trip: the window count is taken before
+/// `LIMIT`. A page past the end has no rows to carry it, so `COUNT_TASKS` follows then.
+pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, \
+    COUNT(*) OVER () AS total \
+    FROM tasks WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3";
+
+pub const COUNT_TASKS: &str = "SELECT COUNT(*) FROM tasks WHERE user_id = $1";
+
+pub const TASK_OWNER: &str = "SELECT user_id FROM tasks WHERE id = $1";
+
+pub const TASK: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+    FROM tasks WHERE id = $1 AND user_id = $2";
+
+/// `$4` says whether the description was given at all, so `null` can clear it.
+pub const UPDATE_TASK: &str = "UPDATE tasks SET \
+    title = COALESCE($3, title), \
+    description = CASE WHEN $4 THEN $5 ELSE description END, \
+    completed = COALESCE($6, completed), updated_at = $7 \
+    WHERE id = $1 AND user_id = $2 \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+
+pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updated_at = $3 \
+    WHERE id = $1 AND user_id = $2 \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+
+pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
+
+/// One atomic statement per hit, so instances sharing the database share the count.
+/// A window never moves backwards: a hit stamped with an older window (a slower
+/// clock) counts in the stored one instead of resetting it.
+pub const HIT_RATE_LIMIT: &str = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+    ON CONFLICT (bucket) DO UPDATE SET \
+    hits = CASE WHEN excluded.window_start > rate_limits.window_start THEN 1 ELSE rate_limits.hits + 1 END, \
+    window_start = CASE WHEN excluded.window_start > rate_limits.window_start \
+        THEN excluded.window_start ELSE rate_limits.window_start END \
+    RETURNING hits, window_start";
+
+pub const DELETE_OLD_RATE_LIMITS: &str = "DELETE FROM rate_limits WHERE window_start < $1";
+
+/// One password check counted for `$1`; a window `$3` seconds long opens at the first
+/// check and a later one only once it is over, never before (a slower clock).
+pub const HIT_PASSWORD_CHECK: &str = "INSERT INTO password_checks (email, window_start, checks) VALUES ($1, $2, 1) \
+    ON CONFLICT (email) DO UPDATE SET \
+    checks = CASE WHEN excluded.window_start >= password_checks.window_start + $3 \
+        THEN 1 ELSE password_checks.checks + 1 END, \
+    window_start = CASE WHEN excluded.window_start >= password_checks.window_start + $3 \
+        THEN excluded.window_start ELSE password_checks.window_start END \
+    RETURNING checks AS hits, window_start";
+
+/// A check that found the right password stops counting against the account.
+pub const FORGIVE_PASSWORD_CHECK: &str = "UPDATE password_checks SET checks = checks - 1 \
+    WHERE email = $1 AND window_start = $2 AND checks > 0";
+
+pub const DELETE_OLD_PASSWORD_CHECKS: &str = "DELETE FROM password_checks WHERE window_start < $1";
+
+/// The user's sessions past the newest `$2` live ones, expired ones included.
+pub const TRIM_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN \
+    (SELECT id FROM sessions WHERE user_id = $1 AND expires_at > $3 ORDER BY created_at DESC, id DESC LIMIT $2) \
+    RETURNING id";
+
+/// A no-op when another instance wrote it moments ago.
+pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at <= $3";
+
+pub const LIST_SESSIONS: &str = "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
+    WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC";
+
+pub const DELETE_USER_SESSION: &str = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
+
+pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+
+pub const PURGE_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE created_at < $1";
+
+/// Takes the user's row lock (a write lock in SQLite), so that concurrent requests for
+/// one account count each other's links instead of all passing the cap at once.
+pub const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1";
+
+/// Inserts nothing once the user has `$6` links created after `$5`.
+pub const INSERT_PASSWORD_RESET: &str = "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) \
+    SELECT $1, $2, $3, $4 \
+    WHERE (SELECT COUNT(*) FROM password_resets WHERE user_id = $2 AND created_at > $5) < $6";
+
+/// Ends the user's live links but `$2`; `$2` may be empty to end them all.
+pub const EXPIRE_OTHER_PASSWORD_RESETS: &str = "UPDATE password_resets SET expires_at = $3 \
+    WHERE user_id = $1 AND token_hash <> $2 AND used_at IS NULL AND expires_at > $3";
+
+pub const SPEND_PASSWORD_RESET: &str = "UPDATE password_resets SET used_at = $2 \
+    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
+
+pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+
+pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+
+pub const ALL_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+    FROM tasks WHERE user_id = $1 ORDER BY id";
+
+pub const DELETE_USER_TASKS: &str = "DELETE FROM tasks WHERE user_id = $1";
+
+pub const DELETE_USER_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE user_id = $1";
+
+/// Every per-user bucket is named `<kind>:<user id>`.
+pub const DELETE_USER_RATE_LIMITS: &str = "DELETE FROM rate_limits WHERE bucket LIKE '%:' || $1";
+
+/// The account's failed-password counter, which is keyed by its email.
+pub const DELETE_USER_PASSWORD_CHECKS: &str =
+    "DELETE FROM password_checks WHERE email = (SELECT email FROM users WHERE id = $1)";
+
+pub const DELETE_USER: &str = "DELETE FROM users WHERE id = $1";
