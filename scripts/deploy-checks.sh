@@ -21,5 +21,5 @@ step sam validate --lint --template-file template.yaml
 step python scripts/template_test.py
 step hadolint Dockerfile
 step actionlint
-step shellcheck scripts/install-deploy-tools.sh scripts/deploy-checks.sh scripts/container-test.sh \
-    scripts/lambda-watch-test.sh
+step shellcheck -x scripts/lib.sh scripts/install-deploy-tools.sh scripts/deploy-checks.sh \
+    scripts/container-test.sh scripts/lambda-watch-test.sh

@@ -15,14 +15,8 @@ taskapp_wasm_opt_bin="$taskapp_tools_dir/node_modules/.bin"
 _taskapp_install_frontend_tools() (
     set -euo pipefail
     cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-    log() { printf 'install-frontend-tools: %s\n' "$*" >&2; }
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-    apt_install() {
-        log "apt-get install $*"
-        as_root apt-get update -q
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
-    }
+    source scripts/lib.sh
+    log_name=install-frontend-tools
 
     if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
         log "adding the wasm32-unknown-unknown target"
@@ -38,10 +32,7 @@ _taskapp_install_frontend_tools() (
     # The CLI must match the wasm-bindgen crate exactly, or the bundle fails at load.
     local bindgen
     bindgen=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-    if [ -z "$bindgen" ]; then
-        log "Cargo.lock names no wasm-bindgen version"
-        exit 1
-    fi
+    [ -n "$bindgen" ] || fail "Cargo.lock names no wasm-bindgen version"
     if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ]; then
         log "installing wasm-bindgen-cli $bindgen"
         # Without --locked: the registry index here lacks a version its lock file pins.

@@ -7,10 +7,11 @@
 #   cargo build -p server && scripts/schemathesis.sh target/debug/server
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 server=${1:?usage: scripts/schemathesis.sh SERVER_BINARY}
 if [ ! -x "$server" ]; then
-    echo "schemathesis: $server is not an executable; build it with: cargo build -p server" >&2
+    log "$server is not an executable; build it with: cargo build -p server"
     exit 2
 fi
 server=$(realpath "$server")
@@ -22,7 +23,6 @@ if [ ! -x "$venv/bin/st" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-source scripts/test-server.sh
 # Thousands of requests from one address and one user within a few minutes, hundreds of
 # them with a wrong password: raise the limits (5 and 100 a minute, 10 failed passwords
 # per account in 15 minutes, by default) so that 429 stays the exception it is.
@@ -40,7 +40,7 @@ SCHEMATHESIS_HOOKS=hooks PYTHONPATH=scripts/schemathesis \
     "$venv/bin/st" --config-file scripts/schemathesis/schemathesis.toml run "$base_url/api/openapi.json" \
     || status=$?
 if [ "$status" -ne 0 ]; then
-    echo "schemathesis: server log (last 50 lines):" >&2
-    tail -n 50 "$tmp/server.log" >&2
+    log "server log (last 50 lines):"
+    tail -n 50 "$fail_log" >&2
 fi
 exit "$status"
