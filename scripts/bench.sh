@@ -28,6 +28,7 @@ lighthouse() (
         [ bench/lighthouse/package-lock.json -nt bench/lighthouse/node_modules/.package-lock.json ]; then
         npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error >&2
     fi
+    scripts/install-browser-tools.sh >&2
     start_test_server lighthouse "$target_dir/release/server" STATIC_DIR=frontend/dist
     node bench/lighthouse/run.mjs "$base_url" frontend/dist "$target_dir/lighthouse"
 )

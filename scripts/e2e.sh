@@ -16,7 +16,7 @@ if [ ! -f frontend/dist/index.html ]; then
     log "frontend/dist is empty; build it with: scripts/build-frontend.sh"
     exit 2
 fi
-scripts/install-frontend-tools.sh >/dev/null
+scripts/install-browser-tools.sh
 scripts/install-mail-tools.sh
 
 # A real SMTP server on loopback for the password-reset mail: aiosmtpd writes what it

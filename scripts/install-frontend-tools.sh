@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what building and browser-testing the web app needs, and only what is missing:
-# the wasm32 target, trunk 0.21, wasm-bindgen-cli at the version in Cargo.lock, wasm-opt
-# from npm's binaryen 132, brotli and zopfli (gzip) for the precompressed copies, Chromium with its
-# driver, and the node packages of the e2e tests and of Lighthouse.
-# It takes seconds when everything is there.
+# Installs what building the web app needs (scripts/run.sh, scripts/build-frontend.sh),
+# and only what is missing: the wasm32 target, trunk 0.21, wasm-bindgen-cli at the
+# version in Cargo.lock, wasm-opt from npm's binaryen 132, and brotli and zopfli (gzip)
+# for the precompressed copies. What only the tests use (Chromium, the e2e packages) is
+# scripts/install-browser-tools.sh's. It takes seconds when everything is there.
 #
 # Run it, or source it: sourcing also puts wasm-opt (and ~/.cargo/bin) on this shell's
 # PATH. Run, it prints the line that does so.
@@ -49,16 +49,6 @@ _taskapp_install_frontend_tools() (
 
     if ! command -v brotli >/dev/null || ! command -v zopfli >/dev/null; then
         apt_install brotli zopfli
-    fi
-
-    if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then
-        apt_install chromium chromium-driver
-    fi
-
-    command -v npm >/dev/null || apt_install nodejs npm
-    if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
-        log "installing the e2e tests' node packages"
-        npm ci --prefix e2e --no-audit --no-fund --loglevel=error
     fi
 )
 

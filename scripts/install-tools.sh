@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 scripts/install-frontend-tools.sh
+scripts/install-browser-tools.sh
 
 rustup component list --installed | grep -q '^llvm-tools' || rustup component add llvm-tools-preview
 command -v cargo-llvm-cov >/dev/null || cargo install --locked cargo-llvm-cov --version ~0.9
