@@ -3,6 +3,7 @@
 # SQLite database, on a free loopback port. Exits with the tests' status.
 #
 #   scripts/build-frontend.sh && cargo build -p server && scripts/e2e.sh target/debug/server
+# (`scripts/test.sh browser` does all three.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -5,6 +5,7 @@
 # schemathesis' status.
 #
 #   cargo build -p server && scripts/schemathesis.sh target/debug/server
+# (`scripts/test.sh fuzz` does both.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
