@@ -50,7 +50,7 @@ printf '%s\n' "${image_env[@]}" | grep -qx "PORT=$exposed" || fail "EXPOSE $expo
 
 root=$(mktemp -d /tmp/taskapp-image.XXXXXX)
 chmod 755 "$root"
-on_exit 'rm -rf "$root" "$root.log"'
+on_exit rm -rf "$root" "$root.log"
 
 # COPY --from=builder: the builder works in /src, so a source is a path in this repo.
 while read -r source dest; do
@@ -117,7 +117,7 @@ log "starting ${cmd[*]} as uid $uid in $workdir on port $port"
 fail_log=$root.log
 in_image "${cmd[@]}" >"$fail_log" 2>&1 &
 server_pid=$!
-on_exit '[ -z "$server_pid" ] || stop_process "$server_pid"'
+on_exit stop_process "$server_pid"
 base=http://127.0.0.1:$port
 wait_for "the server" "$server_pid" 10 curl -fsS "$base/health"
 
@@ -146,7 +146,6 @@ log "ok: HEALTHCHECK ${healthcheck[*]} passes"
 kill -TERM "$server_pid"
 status=0
 wait "$server_pid" || status=$?
-server_pid=
 [ "$status" -eq 0 ] || fail "the server exited with $status on SIGTERM"
 if (in_image "${healthcheck[@]}") >/dev/null 2>&1; then
     fail "HEALTHCHECK passed with the server stopped"

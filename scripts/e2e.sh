@@ -33,11 +33,11 @@ start_test_server e2e "$server" STATIC_DIR=frontend/dist \
     AUTH_RATE_LIMIT_PER_MINUTE=1000 TASKS_RATE_LIMIT_PER_MINUTE=10000 \
     SMTP_URL="smtp://127.0.0.1:$smtp_port" MAIL_FROM="Tasks <no-reply@tasks.test>"
 mail_tmp=$(mktemp -d)
-on_exit 'rm -rf "$mail_tmp"'
+on_exit rm -rf "$mail_tmp"
 "$mail_python" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$mail_tmp/maildir" \
     >"$mail_tmp/smtp.log" 2>&1 &
 smtp_pid=$!
-on_exit 'stop_process "$smtp_pid"'
+on_exit stop_process "$smtp_pid"
 fail_log=$mail_tmp/smtp.log wait_for "the SMTP server" "$smtp_pid" 10 \
     bash -c "exec 3<>/dev/tcp/127.0.0.1/$smtp_port"
 

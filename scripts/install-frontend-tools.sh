@@ -54,7 +54,7 @@ _taskapp_install_frontend_tools() (
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     _taskapp_install_frontend_tools || exit
-    printf 'wasm-opt is in %s; to use it here: export PATH="%s:$PATH"\n' \
+    printf "wasm-opt is in %s; to use it here: export PATH=\"%s:\$PATH\"\n" \
         "$taskapp_wasm_opt_bin" "$taskapp_wasm_opt_bin"
 else
     _taskapp_install_frontend_tools && export PATH="$taskapp_wasm_opt_bin:$HOME/.cargo/bin:$PATH"

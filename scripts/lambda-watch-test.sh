@@ -15,7 +15,7 @@ source scripts/lib.sh
 source scripts/install-deploy-tools.sh
 
 scratch=$(mktemp -d /tmp/taskapp-watch.XXXXXX)
-on_exit 'rm -rf "$scratch"'
+on_exit rm -rf "$scratch"
 fail_log=$scratch/watch.log
 
 export DATABASE_URL="sqlite://$scratch/tasks.db"
@@ -34,7 +34,7 @@ base=http://127.0.0.1:$port
 cargo lambda watch --features shared/sqlite --invoke-address 127.0.0.1 --invoke-port "$port" >"$fail_log" 2>&1 &
 watch_pid=$!
 # It starts each function in a process group of its own: stop_process stops them by id.
-on_exit 'stop_process "$watch_pid"'
+on_exit stop_process "$watch_pid"
 wait_for "cargo lambda watch" "$watch_pid" 30 curl -s "$base/"
 
 # Prints "<status> <seconds>" and leaves the body in $scratch/body.

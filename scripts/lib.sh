@@ -6,8 +6,9 @@
 #   as_root COMMAND…         directly as root, else through sudo
 #   apt_install PACKAGE…     apt-get update, then install
 #   free_port                prints a free loopback TCP port
-#   on_exit COMMAND          runs COMMAND (a string, eval'd) when the shell exits, before
-#                            those registered earlier; each shell or subshell keeps its own
+#   on_exit COMMAND…         runs COMMAND (its words as they are now) when the shell
+#                            exits, before those registered earlier, ignoring its status;
+#                            each shell or subshell keeps its own list
 #   wait_for NAME PID SECONDS COMMAND…
 #                            reruns COMMAND until it succeeds; fails when process PID
 #                            (NAME, for the message) exits first, or after SECONDS
@@ -53,7 +54,7 @@ on_exit() {
         _exit_hooks=()
         _exit_hooks_pid=$BASHPID
     fi
-    _exit_hooks=("$1" "${_exit_hooks[@]}")
+    _exit_hooks=("$(printf '%q ' "$@")" "${_exit_hooks[@]}")
     trap _run_exit_hooks EXIT
 }
 _run_exit_hooks() {
@@ -93,7 +94,7 @@ start_test_server() {
     local log_name=$1 server=$2
     shift 2
     tmp=$(mktemp -d)
-    on_exit 'rm -rf "$tmp"'
+    on_exit rm -rf "$tmp"
     port=$(free_port)
     base_url="http://127.0.0.1:$port"
     fail_log=$tmp/server.log
@@ -102,6 +103,6 @@ start_test_server() {
         HOST=127.0.0.1 PORT="$port" COOKIE_SECURE=false BCRYPT_COST=4 \
         "$@" "$server" >"$fail_log" 2>&1 &
     test_server_pid=$!
-    on_exit 'stop_process "$test_server_pid"'
+    on_exit stop_process "$test_server_pid"
     wait_for "the server" "$test_server_pid" 20 curl -fs "$base_url/health"
 }

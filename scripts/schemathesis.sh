@@ -32,7 +32,8 @@ start_test_server schemathesis "$server" STATIC_DIR=/nonexistent RUST_LOG=warn \
 
 # The user whose Bearer token the run uses; schemathesis signs in again as this user
 # whenever a request gets 401, which is what follows the fuzzed signout.
-export ST_EMAIL="fuzzer-$port@example.com" ST_PASSWORD="fuzz $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+ST_PASSWORD="fuzz $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export ST_EMAIL="fuzzer-$port@example.com" ST_PASSWORD
 curl -fsS -o /dev/null "$base_url/api/auth/signup" -H 'content-type: application/json' \
     -d "{\"email\": \"$ST_EMAIL\", \"name\": \"Fuzzer\", \"password\": \"$ST_PASSWORD\"}"
 

@@ -27,7 +27,8 @@ start_postgres() {
     if [ -z "${TEST_DATABASE_URL:-}" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
         # The machine starts Postgres before a session; restart it if it has stopped.
         step "postgres"
-        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+        local versions=(/etc/postgresql/*)
+        pg_ctlcluster --skip-systemctl-redirect "${versions[0]##*/}" main start || true
         for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
     fi
 }
@@ -61,11 +62,11 @@ stage_unit() {
     # moto_server, for the secrets test.
     source scripts/install-deploy-tools.sh
     start_postgres
-    on_exit 'scripts/drop-test-databases.sh || true'
+    on_exit scripts/drop-test-databases.sh
     # Instruments only this workspace's crates, in a target dir of its own
     # ($target_dir/llvm-cov-target), where the profiles stay too: the other stages' builds
     # are plain. The run cleans the previous run's profiles and workspace artifacts first.
-    cargo llvm-cov nextest --no-report --workspace --locked --no-fail-fast
+    cargo llvm-cov --no-report nextest --workspace --locked --no-fail-fast
     step "unit: coverage, backend (at least 80 % of lines)"
     cargo llvm-cov report --summary-only --ignore-filename-regex '(frontend|bench)/' --fail-under-lines 80
     step "unit: coverage, web app (at least 70 % of lines)"
