@@ -9,9 +9,10 @@
 #                              records nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 target_dir=${CARGO_TARGET_DIR:-target}
 
-command -v pgbench >/dev/null || { apt-get update -q && apt-get install -y -q postgresql-contrib; }
+command -v pgbench >/dev/null || apt_install postgresql-contrib
 if [ "${1:-}" = "--quick" ]; then
     # The debug build the tests already made is enough to exercise the harness.
     cargo build -q -p server -p health -p bench
@@ -27,7 +28,7 @@ lighthouse() (
         [ bench/lighthouse/package-lock.json -nt bench/lighthouse/node_modules/.package-lock.json ]; then
         npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error >&2
     fi
-    source scripts/test-server.sh
+    scripts/install-browser-tools.sh >&2
     start_test_server lighthouse "$target_dir/release/server" STATIC_DIR=frontend/dist
     node bench/lighthouse/run.mjs "$base_url" frontend/dist "$target_dir/lighthouse"
 )

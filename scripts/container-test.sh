@@ -16,9 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 target_dir=${CARGO_TARGET_DIR:-$repo/target}
-
-log() { printf 'container-test: %s\n' "$*" >&2; }
-fail() { log "FAIL: $*"; exit 1; }
+source scripts/lib.sh
 
 [ "$(id -u)" -eq 0 ] || fail "run as root: it chroots and switches to the image's uid"
 
@@ -52,15 +50,7 @@ printf '%s\n' "${image_env[@]}" | grep -qx "PORT=$exposed" || fail "EXPOSE $expo
 
 root=$(mktemp -d /tmp/taskapp-image.XXXXXX)
 chmod 755 "$root"
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$root" "$root.log"
-}
-trap cleanup EXIT
+on_exit rm -rf "$root" "$root.log"
 
 # COPY --from=builder: the builder works in /src, so a source is a path in this repo.
 while read -r source dest; do
@@ -97,7 +87,7 @@ port=$exposed
 free='import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", int(sys.argv[1])))'
 if ! python3 -c "$free" "$port" 2>/dev/null; then
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     log "port $exposed is busy on this machine; using $port instead"
 fi
 
@@ -124,14 +114,12 @@ export IMAGE_ENV
 IMAGE_ENV=$(printf '%s\n' "${image_env[@]}" "PORT=$port")
 
 log "starting ${cmd[*]} as uid $uid in $workdir on port $port"
-in_image "${cmd[@]}" >"$root.log" 2>&1 &
+fail_log=$root.log
+in_image "${cmd[@]}" >"$fail_log" 2>&1 &
 server_pid=$!
+on_exit stop_process "$server_pid"
 base=http://127.0.0.1:$port
-for _ in $(seq 1 100); do
-    curl -fsS "$base/health" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$root.log" >&2; fail "the server exited during start-up"; }
-    sleep 0.1
-done
+wait_for "the server" "$server_pid" 10 curl -fsS "$base/health"
 
 health=$(curl -sS "$base/health")
 grep -q '"database":"connected"' <<<"$health" || fail "/health: $health"
@@ -158,8 +146,7 @@ log "ok: HEALTHCHECK ${healthcheck[*]} passes"
 kill -TERM "$server_pid"
 status=0
 wait "$server_pid" || status=$?
-server_pid=
-[ "$status" -eq 0 ] || { cat "$root.log" >&2; fail "the server exited with $status on SIGTERM"; }
+[ "$status" -eq 0 ] || fail "the server exited with $status on SIGTERM"
 if (in_image "${healthcheck[@]}") >/dev/null 2>&1; then
     fail "HEALTHCHECK passed with the server stopped"
 fi

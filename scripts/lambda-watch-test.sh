@@ -11,37 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+source scripts/lib.sh
 source scripts/install-deploy-tools.sh
 
-log() { printf 'lambda-watch-test: %s\n' "$*" >&2; }
-fail() {
-    log "FAIL: $*"
-    [ -f "$scratch/watch.log" ] && tail -n 40 "$scratch/watch.log" >&2
-    exit 1
-}
-
 scratch=$(mktemp -d /tmp/taskapp-watch.XXXXXX)
-watch_pid=
-
-# watch starts each function in a process group of its own, so stop the whole tree of
-# processes under watch, by id.
-descendants() {
-    local child
-    for child in $(ps -o pid= --ppid "$1"); do
-        descendants "$child"
-        echo "$child"
-    done
-}
-cleanup() {
-    if [ -n "$watch_pid" ]; then
-        local pids
-        mapfile -t pids < <(descendants "$watch_pid")
-        kill "$watch_pid" "${pids[@]}" 2>/dev/null || true
-        wait "$watch_pid" 2>/dev/null || true
-    fi
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
+on_exit rm -rf "$scratch"
+fail_log=$scratch/watch.log
 
 export DATABASE_URL="sqlite://$scratch/tasks.db"
 JWT_SECRET=$(head -c 32 /dev/urandom | base64)
@@ -54,15 +29,13 @@ cargo run --quiet --locked -p server -- migrate
 # SQLite, so with the store that Lambda builds leave out.
 cargo build --quiet --locked -p health -p tasks --features shared/sqlite
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 base=http://127.0.0.1:$port
-cargo lambda watch --features shared/sqlite --invoke-address 127.0.0.1 --invoke-port "$port" >"$scratch/watch.log" 2>&1 &
+cargo lambda watch --features shared/sqlite --invoke-address 127.0.0.1 --invoke-port "$port" >"$fail_log" 2>&1 &
 watch_pid=$!
-for _ in $(seq 1 300); do
-    curl -s -o /dev/null "$base/" && break
-    kill -0 "$watch_pid" 2>/dev/null || fail "cargo lambda watch exited"
-    sleep 0.1
-done
+# It starts each function in a process group of its own: stop_process stops them by id.
+on_exit stop_process "$watch_pid"
+wait_for "cargo lambda watch" "$watch_pid" 30 curl -s "$base/"
 
 # Prints "<status> <seconds>" and leaves the body in $scratch/body.
 call() {

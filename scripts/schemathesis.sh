@@ -5,12 +5,14 @@
 # schemathesis' status.
 #
 #   cargo build -p server && scripts/schemathesis.sh target/debug/server
+# (`scripts/test.sh fuzz` does both.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 server=${1:?usage: scripts/schemathesis.sh SERVER_BINARY}
 if [ ! -x "$server" ]; then
-    echo "schemathesis: $server is not an executable; build it with: cargo build -p server" >&2
+    log "$server is not an executable; build it with: cargo build -p server"
     exit 2
 fi
 server=$(realpath "$server")
@@ -22,7 +24,6 @@ if [ ! -x "$venv/bin/st" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-source scripts/test-server.sh
 # Thousands of requests from one address and one user within a few minutes, hundreds of
 # them with a wrong password: raise the limits (5 and 100 a minute, 10 failed passwords
 # per account in 15 minutes, by default) so that 429 stays the exception it is.
@@ -31,7 +32,8 @@ start_test_server schemathesis "$server" STATIC_DIR=/nonexistent RUST_LOG=warn \
 
 # The user whose Bearer token the run uses; schemathesis signs in again as this user
 # whenever a request gets 401, which is what follows the fuzzed signout.
-export ST_EMAIL="fuzzer-$port@example.com" ST_PASSWORD="fuzz $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+ST_PASSWORD="fuzz $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export ST_EMAIL="fuzzer-$port@example.com" ST_PASSWORD
 curl -fsS -o /dev/null "$base_url/api/auth/signup" -H 'content-type: application/json' \
     -d "{\"email\": \"$ST_EMAIL\", \"name\": \"Fuzzer\", \"password\": \"$ST_PASSWORD\"}"
 
@@ -40,7 +42,7 @@ SCHEMATHESIS_HOOKS=hooks PYTHONPATH=scripts/schemathesis \
     "$venv/bin/st" --config-file scripts/schemathesis/schemathesis.toml run "$base_url/api/openapi.json" \
     || status=$?
 if [ "$status" -ne 0 ]; then
-    echo "schemathesis: server log (last 50 lines):" >&2
-    tail -n 50 "$tmp/server.log" >&2
+    log "server log (last 50 lines):"
+    tail -n 50 "$fail_log" >&2
 fi
 exit "$status"

@@ -169,6 +169,9 @@ fn function(moto: &Moto, runtime: SocketAddr, home: &TempDir, vars: &[(&str, &st
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_ENDPOINT_URL", &moto.endpoint)
         .env("RUST_LOG", "warn")
+        // Under coverage the binary writes its profile where this says; cleared, it
+        // would write into the source tree.
+        .envs(std::env::var_os("LLVM_PROFILE_FILE").map(|path| ("LLVM_PROFILE_FILE", path)))
         .envs(vars.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
