@@ -67,7 +67,6 @@ stage_unit() {
     # ($target_dir/llvm-cov-target), where the profiles stay too: the other stages' builds
     # are plain. The run cleans the previous run's profiles and workspace artifacts first.
     cargo llvm-cov --no-report nextest --workspace --locked --no-fail-fast
-    collect_stray_profiles
     step "unit: coverage, backend (at least 80 % of lines)"
     cargo llvm-cov report --summary-only --ignore-filename-regex '(frontend|bench)/' --fail-under-lines 80
     step "unit: coverage, web app (at least 70 % of lines)"
