@@ -2,7 +2,8 @@
 # Benchmarks the release `server` on Postgres (127.0.0.1:5432, or TEST_DATABASE_URL)
 # and SQLite, runs Lighthouse on the web app it serves, and appends the report to
 # bench/RESULTS.md.
-#   scripts/bench.sh           full run (about 12 minutes on 2 cores)
+#   scripts/bench.sh           full run (about 12 minutes on 2 cores); extra arguments go to
+#                              the bench binary (`--seconds N` per endpoint, 10 by default)
 #   scripts/bench.sh --quick   a few seconds, to keep the load harness working; no
 #                              Lighthouse (a minute more); records nothing
 #   scripts/bench.sh --lighthouse   only the web app's section (about a minute); prints it,
@@ -18,7 +19,10 @@ if [ "${1:-}" = "--quick" ]; then
     cargo build -q -p server -p health -p bench
     exec "$target_dir/debug/bench" --quick --server "$target_dir/debug/server"
 fi
-cargo build -q --release -p server -p health -p bench
+# `server` alone, as it ships: built with `health`, feature unification would link the
+# Lambda entry and the AWS SDK into it.
+cargo build -q --release -p server
+cargo build -q --release -p health -p bench
 scripts/build-frontend.sh
 
 # Lighthouse first, while the machine is idle, against the release server on a fresh
