@@ -11,7 +11,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use super::client_ip;
-use super::hardening::{request_timeout, security_headers};
+use super::hardening::harden;
 use crate::config::Config;
 use crate::error::ApiError;
 
@@ -34,8 +34,7 @@ pub fn finish(router: Router, config: &Config) -> Router {
     router
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(middleware::from_fn(move |req, next| request_timeout(timeout, req, next)))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(move |req, next| harden(timeout, req, next)))
         .layer(CatchPanicLayer::custom(|_| ApiError::internal("handler panicked").into_response()))
         .layer(
             TraceLayer::new_for_http()
