@@ -6,7 +6,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{request, scratch, server_command};
+use common::{PATIENT, request_within, scratch, server_command};
 
 #[test]
 fn a_bad_variable_stops_start_up_with_one_line_naming_it() {
@@ -52,7 +52,7 @@ fn serves_then_shuts_down_gracefully_on_sigterm() {
         .expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(15);
     let health = loop {
-        if let Some(res) = request(port, "GET", "/health", None, None) {
+        if let Some(res) = request_within(PATIENT, port, "GET", "/health", None, None) {
             break res;
         }
         assert!(Instant::now() < deadline && child.try_wait().expect("status").is_none(), "no answer");

@@ -143,8 +143,14 @@ fn survives_a_database_outage_and_loses_no_acknowledged_write() {
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
                     let body = format!(r#"{{"title": "writer {w} task {n}"}}"#);
-                    if let Some(res) = common::request(port, "POST", "/api/tasks", Some(&body), Some(&token))
-                        && res.status == 201
+                    if let Some(res) = common::request_within(
+                        common::PATIENT,
+                        port,
+                        "POST",
+                        "/api/tasks",
+                        Some(&body),
+                        Some(&token),
+                    ) && res.status == 201
                     {
                         let id = res.json()["data"]["id"].as_i64().expect("id");
                         acknowledged.lock().expect("lock").push(id);

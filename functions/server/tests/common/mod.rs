@@ -59,7 +59,7 @@ impl Server {
         let mut child = command.spawn().expect("spawn server");
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Some(res) = request(port, "GET", "/health", None, None)
+            if let Some(res) = request_within(PATIENT, port, "GET", "/health", None, None)
                 && res.status == 200
             {
                 break;
@@ -72,7 +72,7 @@ impl Server {
     }
 
     pub fn call(&self, method: &str, path: &str, body: Option<&str>, token: Option<&str>) -> Response {
-        request(self.port, method, path, body, token).expect("server answered")
+        request_within(PATIENT, self.port, method, path, body, token).expect("server answered")
     }
 
     pub fn is_running(&mut self) -> bool {
@@ -113,18 +113,11 @@ impl Response {
     }
 }
 
-/// One request on a fresh connection; `None` when nothing answered.
-pub fn request(
-    port: u16,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-    token: Option<&str>,
-) -> Option<Response> {
-    request_within(Duration::from_secs(30), port, method, path, body, token)
-}
+/// How long a patient client waits for an answer.
+pub const PATIENT: Duration = Duration::from_secs(30);
 
-/// Like `request`, giving up (and closing the connection) after `patience`.
+/// One request on a fresh connection, given up (and the connection closed) after
+/// `patience`; `None` when nothing answered.
 pub fn request_within(
     patience: Duration,
     port: u16,
