@@ -8,15 +8,9 @@
 //! was made, through the app or straight through the API.
 
 use shared::api::User;
+use shared::session_hint;
 
 use crate::api::ApiError;
-
-/// The name of the signed-in hint's cookie, and its value. The hint says nothing secret:
-/// it only spares signed-out visitors a request that is bound to fail.
-pub const HINT_COOKIE: &str = "signed_in";
-pub const HINT_VALUE: &str = "1";
-/// As long as the API's session cookie lives: seven days.
-const HINT_MAX_AGE: u32 = 7 * 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
@@ -55,7 +49,7 @@ pub fn hint(cookies: Option<&str>) -> Hint {
     let present = cookies
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == HINT_COOKIE && value == HINT_VALUE);
+        .any(|(name, value)| name == session_hint::NAME && value == session_hint::VALUE);
     if present { Hint::Present } else { Hint::Absent }
 }
 
@@ -90,13 +84,14 @@ pub fn restored(answer: Result<User, ApiError>) -> SessionState {
 /// keeps it as the API set it, expiring with the token. While checking, or when the check
 /// failed for another reason, it stays as it was.
 pub fn hint_cookie(state: &SessionState, hint: Hint, https: bool) -> Option<String> {
+    use session_hint::{MAX_AGE_SECONDS, NAME, VALUE};
     let secure = if https { "; Secure" } else { "" };
     match (state, hint) {
         (SessionState::SignedIn(_), Hint::Absent | Hint::Unreadable) => {
-            Some(format!("{HINT_COOKIE}={HINT_VALUE}; Path=/; Max-Age={HINT_MAX_AGE}; SameSite=Lax{secure}"))
+            Some(format!("{NAME}={VALUE}; Path=/; Max-Age={MAX_AGE_SECONDS}; SameSite=Lax{secure}"))
         }
         (SessionState::SignedOut, Hint::Present | Hint::Unreadable) => {
-            Some(format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax{secure}"))
+            Some(format!("{NAME}=; Path=/; Max-Age=0; SameSite=Lax{secure}"))
         }
         (SessionState::SignedIn(_), Hint::Present)
         | (SessionState::SignedOut, Hint::Absent)
