@@ -109,25 +109,38 @@ pub enum Access {
     Anyone,
 }
 
-/// What the app shows for a page with `access`.
+/// A page, as far as the gate is concerned: who may see it.
+pub trait Guarded: Copy {
+    fn access(self) -> Access;
+}
+
+impl Guarded for Access {
+    fn access(self) -> Access {
+        self
+    }
+}
+
+/// What the app shows in place of `page`. It names the page only when showing it, so that
+/// the main area changes only when the page, the session's presence or a pending redirect
+/// changes, not when the user's name does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gate {
+pub enum Gate<P> {
     /// The session is being checked: a loading state.
     Wait,
     /// Not for this user: go elsewhere.
     Redirect(&'static str),
-    Show,
+    Show(P),
     /// A members' page while the session could not be checked: the reason, and a retry.
     Retry,
 }
 
-pub fn gate(access: Access, session: &SessionState) -> Gate {
-    match (access, session) {
+pub fn gate<P: Guarded>(page: P, session: &SessionState) -> Gate<P> {
+    match (page.access(), session) {
         (_, SessionState::Checking) => Gate::Wait,
         (Access::Members, SessionState::SignedOut) => Gate::Redirect("/signin"),
         (Access::Members, SessionState::Unavailable(_)) => Gate::Retry,
         (Access::Visitors, SessionState::SignedIn(_)) => Gate::Redirect("/"),
-        _ => Gate::Show,
+        _ => Gate::Show(page),
     }
 }
 
@@ -245,13 +258,13 @@ mod tests {
     #[test]
     fn visitors_are_kept_out_of_member_pages() {
         assert_eq!(gate(Access::Members, &SessionState::SignedOut), Gate::Redirect("/signin"));
-        assert_eq!(gate(Access::Members, &member()), Gate::Show);
+        assert_eq!(gate(Access::Members, &member()), Gate::Show(Access::Members));
     }
 
     #[test]
     fn members_skip_the_sign_in_pages() {
         assert_eq!(gate(Access::Visitors, &member()), Gate::Redirect("/"));
-        assert_eq!(gate(Access::Visitors, &SessionState::SignedOut), Gate::Show);
+        assert_eq!(gate(Access::Visitors, &SessionState::SignedOut), Gate::Show(Access::Visitors));
     }
 
     #[test]
@@ -259,15 +272,15 @@ mod tests {
         for access in [Access::Members, Access::Visitors, Access::Anyone] {
             assert_eq!(gate(access, &SessionState::Checking), Gate::Wait);
         }
-        assert_eq!(gate(Access::Anyone, &SessionState::SignedOut), Gate::Show);
-        assert_eq!(gate(Access::Anyone, &member()), Gate::Show);
+        assert_eq!(gate(Access::Anyone, &SessionState::SignedOut), Gate::Show(Access::Anyone));
+        assert_eq!(gate(Access::Anyone, &member()), Gate::Show(Access::Anyone));
     }
 
     #[test]
     fn an_unchecked_session_offers_a_retry_on_member_pages_only() {
         let unavailable = SessionState::Unavailable("offline".into());
         assert_eq!(gate(Access::Members, &unavailable), Gate::Retry);
-        assert_eq!(gate(Access::Visitors, &unavailable), Gate::Show);
-        assert_eq!(gate(Access::Anyone, &unavailable), Gate::Show);
+        assert_eq!(gate(Access::Visitors, &unavailable), Gate::Show(Access::Visitors));
+        assert_eq!(gate(Access::Anyone, &unavailable), Gate::Show(Access::Anyone));
     }
 }

@@ -9,7 +9,7 @@ use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, 
 use super::spawn::spawn_in;
 use super::{dom, http};
 use crate::api::ApiRequest;
-use crate::session::{self, Access, SessionState};
+use crate::session::{self, Access, Gate, Guarded, SessionState};
 
 /// A word for the sign-in page from the page that signed the user out, such as "your
 /// account is deleted"; shown once.
@@ -34,7 +34,7 @@ pub enum Page {
     NotFound,
 }
 
-impl Page {
+impl Guarded for Page {
     fn access(self) -> Access {
         match self {
             Self::Dashboard | Self::Profile => Access::Members,
@@ -43,7 +43,9 @@ impl Page {
             Self::ForgotPassword | Self::ResetPassword | Self::NotFound => Access::Anyone,
         }
     }
+}
 
+impl Page {
     fn title(self) -> &'static str {
         match self {
             Self::Dashboard => "Your tasks · Tasks",
@@ -55,16 +57,6 @@ impl Page {
             Self::NotFound => "Page not found · Tasks",
         }
     }
-}
-
-/// What the main area shows: it changes only when the page, the session's presence or
-/// a pending redirect changes, not when the user's name does.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Gate {
-    Checking,
-    Redirect(&'static str),
-    Show(Page),
-    Retry,
 }
 
 /// Asks the API who is signed in, as work of the app's own `scope`: a retry's button is
@@ -104,12 +96,7 @@ pub fn App() -> View {
         Router(integration=HistoryIntegration::new(), view=move |route: ReadSignal<Page>| {
             let gate = create_selector(move || {
                 let page = route.get();
-                session.with(|s| match session::gate(page.access(), s) {
-                    session::Gate::Wait => Gate::Checking,
-                    session::Gate::Redirect(target) => Gate::Redirect(target),
-                    session::Gate::Show => Gate::Show(page),
-                    session::Gate::Retry => Gate::Retry,
-                })
+                session.with(|s| session::gate(page, s))
             });
             create_effect(move || {
                 dom::set_title(route.get().title());
@@ -123,7 +110,7 @@ pub fn App() -> View {
                     Header(page=route)
                     main(id="main", class="main", tabindex="-1") {
                         (match gate.get() {
-                            Gate::Checking | Gate::Redirect(_) => view! {
+                            Gate::Wait | Gate::Redirect(_) => view! {
                                 p(class="booting", role="status") { "Loading…" }
                             },
                             Gate::Show(Page::Dashboard) => view! { Dashboard {} },
