@@ -6,7 +6,8 @@ use sycamore_router::{HistoryIntegration, Route, Router, navigate_replace};
 
 use super::components::Header;
 use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, Signin, Signup};
-use super::spawn::spawn_in;
+use super::session::Session;
+use super::spawn::Owner;
 use super::{dom, http};
 use crate::api::ApiRequest;
 use crate::session::{self, Access, Gate, Guarded, SessionState};
@@ -59,11 +60,11 @@ impl Page {
     }
 }
 
-/// Asks the API who is signed in, as work of the app's own `scope`: a retry's button is
-/// gone before the answer comes.
-fn restore(session: Signal<SessionState>, scope: NodeHandle) {
+/// Asks the API who is signed in, as work of the app itself: a retry's button is gone
+/// before the answer comes.
+fn restore(session: Session, app: Owner) {
     session.set(SessionState::Checking);
-    spawn_in(scope, async move {
+    app.spawn(async move {
         let answer = http::fetch::<UserEnvelope>(ApiRequest::me()).await.map(|me| me.data.user);
         session.set(session::restored(answer));
     });
@@ -74,12 +75,13 @@ pub fn App() -> View {
     // Only a browser with the signed-in hint, the cookie the API sets next to the session
     // token, asks `me`: for anyone else the answer would be a 401, which the browser logs
     // as an error.
-    let session = create_signal(session::on_load(dom::read_hint()));
-    provide_context(session);
+    let start = session::on_load(dom::read_hint());
+    let checking = start == SessionState::Checking;
+    let session = Session::provide(start);
     provide_context(Farewell(create_signal(None)));
-    let scope = use_current_scope();
-    if session.with_untracked(|s| *s == SessionState::Checking) {
-        restore(session, scope);
+    let app = Owner::current();
+    if checking {
+        restore(session, app);
     }
     // The API sets and clears the hint. Here a 401 from any call (the token expired or was
     // revoked elsewhere) clears it, so that the next load asks nothing, and a session that
@@ -123,7 +125,7 @@ pub fn App() -> View {
                             Gate::Retry => view! {
                                 div(class="card session-problem") {
                                     p(class="alert", role="alert") { (problem.get_clone()) }
-                                    button(r#type="button", class="button primary", on:click=move |_| restore(session, scope)) {
+                                    button(r#type="button", class="button primary", on:click=move |_| restore(session, app)) {
                                         "Try again"
                                     }
                                 }
