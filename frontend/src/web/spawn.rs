@@ -1,6 +1,7 @@
 //! The one way to run async work: as work of the scope that owns it.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use sycamore::futures::spawn_local_scoped;
 use sycamore::prelude::*;
@@ -19,6 +20,12 @@ impl Owner {
 
     /// Runs `work` until it ends or this scope is disposed.
     pub fn spawn(self, work: impl Future<Output = ()> + 'static) {
+        self.spawn_boxed(Box::pin(work));
+    }
+
+    /// One copy of the spawning machinery for every kind of work, rather than one each:
+    /// a smaller bundle.
+    fn spawn_boxed(self, work: Pin<Box<dyn Future<Output = ()>>>) {
         self.0.run_in(|| spawn_local_scoped(work));
     }
 }
