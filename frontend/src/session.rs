@@ -8,15 +8,9 @@
 //! was made, through the app or straight through the API.
 
 use shared::api::User;
+use shared::session_hint;
 
 use crate::api::ApiError;
-
-/// The name of the signed-in hint's cookie, and its value. The hint says nothing secret:
-/// it only spares signed-out visitors a request that is bound to fail.
-pub const HINT_COOKIE: &str = "signed_in";
-pub const HINT_VALUE: &str = "1";
-/// As long as the API's session cookie lives: seven days.
-const HINT_MAX_AGE: u32 = 7 * 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionState {
@@ -55,7 +49,7 @@ pub fn hint(cookies: Option<&str>) -> Hint {
     let present = cookies
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == HINT_COOKIE && value == HINT_VALUE);
+        .any(|(name, value)| name == session_hint::NAME && value == session_hint::VALUE);
     if present { Hint::Present } else { Hint::Absent }
 }
 
@@ -90,13 +84,14 @@ pub fn restored(answer: Result<User, ApiError>) -> SessionState {
 /// keeps it as the API set it, expiring with the token. While checking, or when the check
 /// failed for another reason, it stays as it was.
 pub fn hint_cookie(state: &SessionState, hint: Hint, https: bool) -> Option<String> {
+    use session_hint::{MAX_AGE_SECONDS, NAME, VALUE};
     let secure = if https { "; Secure" } else { "" };
     match (state, hint) {
         (SessionState::SignedIn(_), Hint::Absent | Hint::Unreadable) => {
-            Some(format!("{HINT_COOKIE}={HINT_VALUE}; Path=/; Max-Age={HINT_MAX_AGE}; SameSite=Lax{secure}"))
+            Some(format!("{NAME}={VALUE}; Path=/; Max-Age={MAX_AGE_SECONDS}; SameSite=Lax{secure}"))
         }
         (SessionState::SignedOut, Hint::Present | Hint::Unreadable) => {
-            Some(format!("{HINT_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax{secure}"))
+            Some(format!("{NAME}=; Path=/; Max-Age=0; SameSite=Lax{secure}"))
         }
         (SessionState::SignedIn(_), Hint::Present)
         | (SessionState::SignedOut, Hint::Absent)
@@ -114,25 +109,38 @@ pub enum Access {
     Anyone,
 }
 
-/// What the app shows for a page with `access`.
+/// A page, as far as the gate is concerned: who may see it.
+pub trait Guarded: Copy {
+    fn access(self) -> Access;
+}
+
+impl Guarded for Access {
+    fn access(self) -> Access {
+        self
+    }
+}
+
+/// What the app shows in place of `page`. It names the page only when showing it, so that
+/// the main area changes only when the page, the session's presence or a pending redirect
+/// changes, not when the user's name does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gate {
+pub enum Gate<P> {
     /// The session is being checked: a loading state.
     Wait,
     /// Not for this user: go elsewhere.
     Redirect(&'static str),
-    Show,
+    Show(P),
     /// A members' page while the session could not be checked: the reason, and a retry.
     Retry,
 }
 
-pub fn gate(access: Access, session: &SessionState) -> Gate {
-    match (access, session) {
+pub fn gate<P: Guarded>(page: P, session: &SessionState) -> Gate<P> {
+    match (page.access(), session) {
         (_, SessionState::Checking) => Gate::Wait,
         (Access::Members, SessionState::SignedOut) => Gate::Redirect("/signin"),
         (Access::Members, SessionState::Unavailable(_)) => Gate::Retry,
         (Access::Visitors, SessionState::SignedIn(_)) => Gate::Redirect("/"),
-        _ => Gate::Show,
+        _ => Gate::Show(page),
     }
 }
 
@@ -250,13 +258,13 @@ mod tests {
     #[test]
     fn visitors_are_kept_out_of_member_pages() {
         assert_eq!(gate(Access::Members, &SessionState::SignedOut), Gate::Redirect("/signin"));
-        assert_eq!(gate(Access::Members, &member()), Gate::Show);
+        assert_eq!(gate(Access::Members, &member()), Gate::Show(Access::Members));
     }
 
     #[test]
     fn members_skip_the_sign_in_pages() {
         assert_eq!(gate(Access::Visitors, &member()), Gate::Redirect("/"));
-        assert_eq!(gate(Access::Visitors, &SessionState::SignedOut), Gate::Show);
+        assert_eq!(gate(Access::Visitors, &SessionState::SignedOut), Gate::Show(Access::Visitors));
     }
 
     #[test]
@@ -264,15 +272,15 @@ mod tests {
         for access in [Access::Members, Access::Visitors, Access::Anyone] {
             assert_eq!(gate(access, &SessionState::Checking), Gate::Wait);
         }
-        assert_eq!(gate(Access::Anyone, &SessionState::SignedOut), Gate::Show);
-        assert_eq!(gate(Access::Anyone, &member()), Gate::Show);
+        assert_eq!(gate(Access::Anyone, &SessionState::SignedOut), Gate::Show(Access::Anyone));
+        assert_eq!(gate(Access::Anyone, &member()), Gate::Show(Access::Anyone));
     }
 
     #[test]
     fn an_unchecked_session_offers_a_retry_on_member_pages_only() {
         let unavailable = SessionState::Unavailable("offline".into());
         assert_eq!(gate(Access::Members, &unavailable), Gate::Retry);
-        assert_eq!(gate(Access::Visitors, &unavailable), Gate::Show);
-        assert_eq!(gate(Access::Anyone, &unavailable), Gate::Show);
+        assert_eq!(gate(Access::Visitors, &unavailable), Gate::Show(Access::Visitors));
+        assert_eq!(gate(Access::Anyone, &unavailable), Gate::Show(Access::Anyone));
     }
 }

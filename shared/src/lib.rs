@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod session_hint;
 
 #[cfg(feature = "server")]
 pub mod auth;

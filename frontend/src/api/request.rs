@@ -30,7 +30,8 @@ impl ApiRequest {
 
     fn with_json(method: Method, path: impl Into<String>, body: &impl Serialize) -> Self {
         // The request types hold only strings, options and bools: serializing cannot fail.
-        let json = serde_json::to_string(body).expect("request bodies always serialize");
+        // (No `expect`: its message would bring error formatting into the bundle.)
+        let json = serde_json::to_string(body).unwrap_or_default();
         Self { method, path: path.into(), body: Some(json) }
     }
 

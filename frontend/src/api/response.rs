@@ -1,10 +1,29 @@
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use shared::api::{ErrorBody, ErrorCode, Failure, Success};
+use serde_json::value::RawValue;
+use shared::api::{ErrorBody, ErrorCode, Failure, Pagination, Success};
 
 use super::ApiError;
 
+/// `Success<T>` with its data left as JSON text, so that the envelope is read by one
+/// function for every `T`, rather than by one copy per `T` in the bundle.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    success: bool,
+    #[serde(borrow)]
+    data: &'a RawValue,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
 /// Reads a response that carries data: `{"success": true, "data": …}`.
 pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<Success<T>, ApiError> {
+    let envelope = envelope(status, body)?;
+    let data = serde_json::from_str(envelope.data.get()).map_err(|_| ApiError::Unexpected { status })?;
+    Ok(Success { success: envelope.success, data, pagination: envelope.pagination })
+}
+
+fn envelope(status: u16, body: &str) -> Result<Envelope<'_>, ApiError> {
     if (200..300).contains(&status) {
         serde_json::from_str(body).map_err(|_| ApiError::Unexpected { status })
     } else {

@@ -6,10 +6,11 @@ use sycamore_router::{HistoryIntegration, Route, Router, navigate_replace};
 
 use super::components::Header;
 use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, Signin, Signup};
-use super::spawn::spawn_in;
+use super::session::Session;
+use super::spawn::Owner;
 use super::{dom, http};
 use crate::api::ApiRequest;
-use crate::session::{self, Access, SessionState};
+use crate::session::{self, Access, Gate, Guarded, SessionState};
 
 /// A word for the sign-in page from the page that signed the user out, such as "your
 /// account is deleted"; shown once.
@@ -34,7 +35,7 @@ pub enum Page {
     NotFound,
 }
 
-impl Page {
+impl Guarded for Page {
     fn access(self) -> Access {
         match self {
             Self::Dashboard | Self::Profile => Access::Members,
@@ -43,7 +44,9 @@ impl Page {
             Self::ForgotPassword | Self::ResetPassword | Self::NotFound => Access::Anyone,
         }
     }
+}
 
+impl Page {
     fn title(self) -> &'static str {
         match self {
             Self::Dashboard => "Your tasks · Tasks",
@@ -57,21 +60,11 @@ impl Page {
     }
 }
 
-/// What the main area shows: it changes only when the page, the session's presence or
-/// a pending redirect changes, not when the user's name does.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Gate {
-    Checking,
-    Redirect(&'static str),
-    Show(Page),
-    Retry,
-}
-
-/// Asks the API who is signed in, as work of the app's own `scope`: a retry's button is
-/// gone before the answer comes.
-fn restore(session: Signal<SessionState>, scope: NodeHandle) {
+/// Asks the API who is signed in, as work of the app itself: a retry's button is gone
+/// before the answer comes.
+fn restore(session: Session, app: Owner) {
     session.set(SessionState::Checking);
-    spawn_in(scope, async move {
+    app.spawn(async move {
         let answer = http::fetch::<UserEnvelope>(ApiRequest::me()).await.map(|me| me.data.user);
         session.set(session::restored(answer));
     });
@@ -82,12 +75,13 @@ pub fn App() -> View {
     // Only a browser with the signed-in hint, the cookie the API sets next to the session
     // token, asks `me`: for anyone else the answer would be a 401, which the browser logs
     // as an error.
-    let session = create_signal(session::on_load(dom::read_hint()));
-    provide_context(session);
+    let start = session::on_load(dom::read_hint());
+    let checking = start == SessionState::Checking;
+    let session = Session::provide(start);
     provide_context(Farewell(create_signal(None)));
-    let scope = use_current_scope();
-    if session.with_untracked(|s| *s == SessionState::Checking) {
-        restore(session, scope);
+    let app = Owner::current();
+    if checking {
+        restore(session, app);
     }
     // The API sets and clears the hint. Here a 401 from any call (the token expired or was
     // revoked elsewhere) clears it, so that the next load asks nothing, and a session that
@@ -104,12 +98,7 @@ pub fn App() -> View {
         Router(integration=HistoryIntegration::new(), view=move |route: ReadSignal<Page>| {
             let gate = create_selector(move || {
                 let page = route.get();
-                session.with(|s| match session::gate(page.access(), s) {
-                    session::Gate::Wait => Gate::Checking,
-                    session::Gate::Redirect(target) => Gate::Redirect(target),
-                    session::Gate::Show => Gate::Show(page),
-                    session::Gate::Retry => Gate::Retry,
-                })
+                session.with(|s| session::gate(page, s))
             });
             create_effect(move || {
                 dom::set_title(route.get().title());
@@ -123,7 +112,7 @@ pub fn App() -> View {
                     Header(page=route)
                     main(id="main", class="main", tabindex="-1") {
                         (match gate.get() {
-                            Gate::Checking | Gate::Redirect(_) => view! {
+                            Gate::Wait | Gate::Redirect(_) => view! {
                                 p(class="booting", role="status") { "Loading…" }
                             },
                             Gate::Show(Page::Dashboard) => view! { Dashboard {} },
@@ -136,7 +125,7 @@ pub fn App() -> View {
                             Gate::Retry => view! {
                                 div(class="card session-problem") {
                                     p(class="alert", role="alert") { (problem.get_clone()) }
-                                    button(r#type="button", class="button primary", on:click=move |_| restore(session, scope)) {
+                                    button(r#type="button", class="button primary", on:click=move |_| restore(session, app)) {
                                         "Try again"
                                     }
                                 }

@@ -1,11 +1,19 @@
 //! Sends an `ApiRequest` with the browser's fetch. Requests stay on the page's origin with
 //! the default `credentials: same-origin`, so the HttpOnly session cookie rides along and
 //! no token ever passes through this code.
+//!
+//! A 401 `UNAUTHORIZED` from any call (the token expired, or was revoked elsewhere) ends
+//! the session here, for every caller: the router's guard then takes members' pages to
+//! sign in. Such a call never returns, since the page that made it is on its way out.
+//! Other 401s, such as a wrong password, are the caller's to show.
+
+use std::future::{Future, pending};
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::de::DeserializeOwned;
 use shared::api::Success;
 
+use super::session::try_use_session;
 use crate::api::{ApiError, ApiRequest, Method, decode, decode_empty};
 
 /// What came back: the status, the body, and `Retry-After` for a rate-limit refusal.
@@ -34,14 +42,34 @@ async fn send(request: ApiRequest) -> Result<Reply, ApiError> {
     Ok(Reply { status: response.status(), body, retry_after })
 }
 
+/// Sends `request` and reads the reply with `read`; ends the session on a 401.
+fn call<T: 'static>(
+    request: ApiRequest,
+    read: fn(u16, &str) -> Result<T, ApiError>,
+) -> impl Future<Output = Result<T, ApiError>> {
+    // Taken now, while the caller's scope is current.
+    let session = try_use_session();
+    async move {
+        let reply = send(request).await?;
+        let result = read(reply.status, &reply.body);
+        if let (Err(error), Some(session)) = (&result, session)
+            && error.is_unauthorized()
+        {
+            session.end();
+            return pending().await;
+        }
+        result.map_err(|e| e.with_retry_after(reply.retry_after.as_deref()))
+    }
+}
+
 /// A call whose success carries data.
-pub async fn fetch<T: DeserializeOwned>(request: ApiRequest) -> Result<Success<T>, ApiError> {
-    let reply = send(request).await?;
-    decode(reply.status, &reply.body).map_err(|e| e.with_retry_after(reply.retry_after.as_deref()))
+pub fn fetch<T: DeserializeOwned + 'static>(
+    request: ApiRequest,
+) -> impl Future<Output = Result<Success<T>, ApiError>> {
+    call(request, decode::<T>)
 }
 
 /// A call whose success has no body.
-pub async fn fetch_empty(request: ApiRequest) -> Result<(), ApiError> {
-    let reply = send(request).await?;
-    decode_empty(reply.status, &reply.body).map_err(|e| e.with_retry_after(reply.retry_after.as_deref()))
+pub fn fetch_empty(request: ApiRequest) -> impl Future<Output = Result<(), ApiError>> {
+    call(request, decode_empty)
 }

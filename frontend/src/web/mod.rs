@@ -3,8 +3,10 @@
 mod app;
 mod components;
 mod dom;
+mod form;
 mod http;
 mod pages;
+mod session;
 mod spawn;
 
 /// Mounts the app into `<body>`.

@@ -3,18 +3,21 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 
 use super::TOKEN_LIFETIME;
+use crate::session_hint;
 
 pub const SESSION_COOKIE: &str = "token";
 /// Readable by the web app, and secret-free: it only tells the app that a session
 /// cookie is there, so a signed-out visitor's page load asks nothing that must fail.
-pub const SIGNED_IN_COOKIE: &str = "signed_in";
+pub const SIGNED_IN_COOKIE: &str = session_hint::NAME;
+
+// The hint lives exactly as long as the token it stands for.
+const _: () = assert!(TOKEN_LIFETIME.num_seconds() == session_hint::MAX_AGE_SECONDS);
 
 /// The HttpOnly token cookie, then the signed-in hint with the same lifetime.
 pub fn session_cookies(token: &str, secure: bool) -> [HeaderValue; 2] {
-    let max_age = TOKEN_LIFETIME.num_seconds();
     [
-        cookie(SESSION_COOKIE, token, max_age, true, secure),
-        cookie(SIGNED_IN_COOKIE, "1", max_age, false, secure),
+        cookie(SESSION_COOKIE, token, TOKEN_LIFETIME.num_seconds(), true, secure),
+        cookie(SIGNED_IN_COOKIE, session_hint::VALUE, session_hint::MAX_AGE_SECONDS, false, secure),
     ]
 }
 

@@ -7,49 +7,32 @@ use crate::api::ApiRequest;
 use crate::form_errors::FormErrors;
 use crate::forms;
 use crate::web::components::{Field, FormAlert};
+use crate::web::form::{Form, Outcome};
 use crate::web::http;
 
 #[component]
 pub fn ForgotPassword() -> View {
     let email = create_signal(String::new());
-    let errors = create_signal(FormErrors::default());
-    let busy = create_signal(false);
     let sent = create_signal(false);
+    let form = Form::new(forms::FORGOT_PASSWORD);
 
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        async move {
-            if busy.get() {
-                return;
-            }
-            let request = ForgotPasswordRequest { email: email.get_clone() };
-            if let Err(invalid) = request.parse() {
-                errors.set(FormErrors::from_fields(invalid));
-                return;
-            }
-            busy.set(true);
-            match http::fetch::<Notice>(ApiRequest::forgot_password(&request)).await {
-                Ok(_) => {
-                    errors.set(FormErrors::default());
-                    sent.set(true);
-                }
-                Err(error) => errors.set(FormErrors::from_api(&error, forms::FORGOT_PASSWORD)),
-            }
-            busy.set(false);
-        }
-    };
-
-    let form_error = create_memo(move || errors.with(|e| e.form.clone()));
-    let email_error = create_memo(move || errors.with(|e| e.field("email")));
+    let submit = form.on_submit(move || async move {
+        let request = ForgotPasswordRequest { email: email.get_clone() };
+        request.parse().map_err(FormErrors::from_fields)?;
+        http::fetch::<Notice>(ApiRequest::forgot_password(&request)).await.map_err(|e| form.refused(e))?;
+        sent.set(true);
+        Outcome::Ok(())
+    });
 
     view! {
         div(class="auth") {
             form(class="card auth-card", novalidate=true, aria-labelledby="forgot-heading", on:submit=submit) {
                 h1(id="forgot-heading", class="page-title") { "Forgot your password?" }
                 p(class="lead") { "Enter the email you signed up with, and we'll send you a link to choose a new password." }
-                FormAlert(message=form_error)
-                Field(id="forgot-email", label="Email", kind="email", autocomplete="email", value=email, error=email_error)
-                button(r#type="submit", class="button primary wide", aria-disabled=move || busy.get().then_some("true")) {
+                FormAlert(message=form.alert())
+                Field(id="forgot-email", label="Email", kind="email", autocomplete="email", value=email,
+                    error=form.error("email"))
+                button(r#type="submit", class="button primary wide", aria-disabled=form.disabled()) {
                     "Send reset link"
                 }
                 p(class="notice", role="status") { (if sent.get() { RESET_LINK_SENT } else { "" }) }

@@ -8,9 +8,10 @@ use web_sys::HtmlDialogElement;
 use crate::api::{ApiRequest, EXPORT_PATH};
 use crate::form_errors::FormErrors;
 use crate::forms;
-use crate::session::SessionState;
 use crate::web::app::Farewell;
 use crate::web::components::{Field, FormAlert};
+use crate::web::form::{Form, Outcome};
+use crate::web::session::use_session;
 use crate::web::{dom, http};
 
 #[component]
@@ -43,14 +44,13 @@ pub fn DeleteAccount() -> View {
 /// the button that opened it.
 #[component(inline_props)]
 fn ConfirmDeleteAccount(confirming: Signal<bool>) -> View {
-    let session = use_context::<Signal<SessionState>>();
+    let session = use_session();
     let Farewell(farewell) = use_context::<Farewell>();
     let dialog = create_node_ref();
     let password_input = create_node_ref();
     let opener = dom::focused();
     let password = create_signal(String::new());
-    let errors = create_signal(FormErrors::default());
-    let busy = create_signal(false);
+    let form = Form::new(forms::DELETE_ACCOUNT);
     let cancel = move || {
         confirming.set(false);
         dom::refocus(opener.clone());
@@ -64,34 +64,22 @@ fn ConfirmDeleteAccount(confirming: Signal<bool>) -> View {
         dom::focus(password_input);
     });
 
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        async move {
-            if busy.get() {
-                return;
+    let submit = form.on_submit(move || async move {
+        let request = DeleteAccountRequest { current_password: password.get_clone() };
+        let sent = match request.parse() {
+            Ok(_) => {
+                http::fetch_empty(ApiRequest::delete_account(&request)).await.map_err(|e| form.refused(e))
             }
-            let request = DeleteAccountRequest { current_password: password.get_clone() };
-            if let Err(invalid) = request.parse() {
-                errors.set(FormErrors::from_fields(invalid));
-                dom::focus(password_input);
-                return;
-            }
-            busy.set(true);
-            match http::fetch_empty(ApiRequest::delete_account(&request)).await {
-                Ok(()) => {
-                    farewell.set(Some("Your account has been deleted. Thank you for using Tasks."));
-                    session.set(SessionState::SignedOut);
-                }
-                Err(error) => {
-                    errors.set(FormErrors::from_api(&error, forms::DELETE_ACCOUNT));
-                    dom::focus(password_input);
-                    busy.set(false);
-                }
-            }
+            Err(invalid) => Err(FormErrors::from_fields(invalid)),
+        };
+        if sent.is_err() {
+            dom::focus(password_input);
         }
-    };
-    let form_error = create_memo(move || errors.with(|e| e.form.clone()));
-    let password_error = create_memo(move || errors.with(|e| e.field("current_password")));
+        sent?;
+        farewell.set(Some("Your account has been deleted. Thank you for using Tasks."));
+        session.end();
+        Outcome::Ok(())
+    });
 
     view! {
         dialog(r#ref=dialog, class="dialog", role="dialog", aria-modal="true",
@@ -100,12 +88,12 @@ fn ConfirmDeleteAccount(confirming: Signal<bool>) -> View {
             form(novalidate=true, on:submit=submit) {
                 h2(id="delete-account-title") { "Delete your account?" }
                 p(id="delete-account-text") { "This cannot be undone. Enter your password to confirm." }
-                FormAlert(message=form_error)
+                FormAlert(message=form.alert())
                 Field(id="delete-password", label="Password", kind="password", autocomplete="current-password",
-                    value=password, error=password_error, node_ref=password_input)
+                    value=password, error=form.error("current_password"), node_ref=password_input)
                 div(class="actions") {
                     button(r#type="button", class="button secondary", on:click=move |_| cancel()) { "Cancel" }
-                    button(r#type="submit", class="button danger", aria-disabled=move || busy.get().then_some("true")) {
+                    button(r#type="submit", class="button danger", aria-disabled=form.disabled()) {
                         "Delete account"
                     }
                 }

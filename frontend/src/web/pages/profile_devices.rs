@@ -6,8 +6,7 @@ use sycamore::prelude::*;
 
 use crate::api::ApiRequest;
 use crate::devices::{describe, last_active};
-use crate::session::SessionState;
-use crate::web::spawn::spawn_in;
+use crate::web::spawn::Owner;
 use crate::web::{dom, http};
 
 const HEADING: &str = "devices-heading";
@@ -18,17 +17,15 @@ fn now() -> DateTime<Utc> {
 
 #[component]
 pub fn SignedInDevices() -> View {
-    let session = use_context::<Signal<SessionState>>();
     // `None` while the list is loading.
     let devices = create_signal(None::<Vec<SessionInfo>>);
     let problem = create_signal(None::<String>);
     let busy = create_signal(false);
-    let scope = use_current_scope();
+    let owner = Owner::current();
 
-    spawn_in(scope, async move {
+    owner.spawn(async move {
         match http::fetch::<Vec<SessionInfo>>(ApiRequest::list_sessions()).await {
             Ok(list) => devices.set(Some(list.data)),
-            Err(error) if error.is_unauthorized() => session.set(SessionState::SignedOut),
             Err(error) => problem.set(Some(format!("Could not load your devices. {error}"))),
         }
     });
@@ -40,7 +37,7 @@ pub fn SignedInDevices() -> View {
         }
         busy.set(true);
         problem.set(None);
-        spawn_in(scope, async move {
+        owner.spawn(async move {
             match http::fetch_empty(request).await {
                 Ok(()) => {
                     devices.update(|list| {
@@ -50,7 +47,6 @@ pub fn SignedInDevices() -> View {
                     });
                     dom::focus_id(HEADING);
                 }
-                Err(error) if error.is_unauthorized() => session.set(SessionState::SignedOut),
                 Err(error) => problem.set(Some(format!("Could not sign that device out. {error}"))),
             }
             busy.set(false);

@@ -6,8 +6,9 @@ use sycamore::prelude::*;
 use crate::api::{ApiError, ApiRequest};
 use crate::form_errors::FormErrors;
 use crate::forms;
-use crate::session::SessionState;
 use crate::web::components::{Field, FormAlert};
+use crate::web::form::{Form, Outcome};
+use crate::web::session::use_session;
 use crate::web::{dom, http};
 
 /// The token of `?token=…`, if the query string has one.
@@ -34,7 +35,7 @@ enum Stage {
 
 #[component]
 pub fn ResetPassword() -> View {
-    let session = use_context::<Signal<SessionState>>();
+    let session = use_session();
     // The token leaves the address bar at once: it must not stay in the history, nor
     // reach another site in a `Referer`.
     let token = token_of(&dom::search());
@@ -42,39 +43,26 @@ pub fn ResetPassword() -> View {
     let stage = create_signal(if token.is_some() { Stage::Choosing } else { Stage::BadLink });
     let token = token.unwrap_or_default();
     let password = create_signal(String::new());
-    let errors = create_signal(FormErrors::default());
-    let busy = create_signal(false);
+    let form = Form::new(forms::RESET_PASSWORD);
 
-    let submit = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        let token = token.clone();
+    let submit = form.on_submit(move || {
+        let request = ResetPasswordRequest { token: token.clone(), password: password.get_clone() };
         async move {
-            if busy.get() {
-                return;
-            }
-            let request = ResetPasswordRequest { token, password: password.get_clone() };
-            if let Err(invalid) = request.parse() {
-                errors.set(FormErrors::from_fields(invalid));
-                return;
-            }
-            busy.set(true);
+            request.parse().map_err(FormErrors::from_fields)?;
             match http::fetch_empty(ApiRequest::reset_password(&request)).await {
                 Ok(()) => {
                     // The reset revoked every session, this browser's too.
-                    if session.with_untracked(|s| s.user().is_some()) {
-                        session.set(SessionState::SignedOut);
+                    if session.user().is_some() {
+                        session.end();
                     }
                     stage.set(Stage::Done);
                 }
                 Err(error) if is_bad_link(&error) => stage.set(Stage::BadLink),
-                Err(error) => errors.set(FormErrors::from_api(&error, forms::RESET_PASSWORD)),
+                Err(error) => return Err(form.refused(error)),
             }
-            busy.set(false);
+            Outcome::Ok(())
         }
-    };
-
-    let form_error = create_memo(move || errors.with(|e| e.form.clone()));
-    let password_error = create_memo(move || errors.with(|e| e.field("password")));
+    });
 
     view! {
         div(class="auth") {
@@ -85,10 +73,10 @@ pub fn ResetPassword() -> View {
                         form(class="card auth-card", novalidate=true, aria-labelledby="reset-heading", on:submit=submit) {
                             h1(id="reset-heading", class="page-title") { "Reset your password" }
                             p(class="lead") { "Your other sessions will be signed out." }
-                            FormAlert(message=form_error)
+                            FormAlert(message=form.alert())
                             Field(id="reset-password", label="New password", kind="password", autocomplete="new-password",
-                                value=password, error=password_error, hint="At least 8 characters.")
-                            button(r#type="submit", class="button primary wide", aria-disabled=move || busy.get().then_some("true")) {
+                                value=password, error=form.error("password"), hint="At least 8 characters.")
+                            button(r#type="submit", class="button primary wide", aria-disabled=form.disabled()) {
                                 "Set password"
                             }
                         }

@@ -6,8 +6,7 @@ use sycamore::prelude::*;
 use crate::api::{ApiError, ApiRequest};
 use crate::optimistic::{self, Change};
 use crate::pagination::{self, Pager};
-use crate::session::SessionState;
-use crate::web::spawn::spawn_in;
+use crate::web::spawn::Owner;
 use crate::web::{dom, http};
 
 /// What a load does to the address once its page arrives.
@@ -30,9 +29,8 @@ pub struct Board {
     pub confirming: Signal<Option<i64>>,
     /// Numbers loads, so that only the newest one may fill the list.
     loads: Signal<u32>,
-    session: Signal<SessionState>,
-    /// The dashboard's scope: work started here outlives the list item that started it.
-    scope: NodeHandle,
+    /// The dashboard: work started here outlives the list item that started it.
+    owner: Owner,
 }
 
 impl Board {
@@ -45,18 +43,8 @@ impl Board {
             notice: create_signal(None),
             confirming: create_signal(None),
             loads: create_signal(0),
-            session: use_context::<Signal<SessionState>>(),
-            scope: use_current_scope(),
+            owner: Owner::current(),
         }
-    }
-
-    /// A revoked or expired session sends the user to sign in; anything else is for the
-    /// caller to show.
-    pub fn ends_session(self, error: &ApiError) -> bool {
-        if error.is_unauthorized() {
-            self.session.set(SessionState::SignedOut);
-        }
-        error.is_unauthorized()
     }
 
     pub fn title_of(self, id: i64) -> String {
@@ -79,7 +67,7 @@ impl Board {
         let load = self.loads.get_untracked() + 1;
         self.loads.set(load);
         self.loading.set(true);
-        spawn_in(self.scope, async move {
+        self.owner.spawn(async move {
             let result = http::fetch::<Vec<Task>>(ApiRequest::list_tasks(pagination::request(page))).await;
             if self.loads.get_untracked() != load {
                 return;
@@ -100,7 +88,6 @@ impl Board {
                     self.notice.set(None);
                     self.loaded.set(true);
                 }
-                Err(error) if self.ends_session(&error) => {}
                 Err(error) => self.notice.set(Some(format!("Could not load your tasks. {error}"))),
             }
             self.loading.set(false);
@@ -112,9 +99,7 @@ impl Board {
         self.tasks.update(|tasks| optimistic::toggle(tasks, id));
         if let Err(error) = http::fetch::<Task>(ApiRequest::toggle_task(id)).await {
             self.tasks.update(|tasks| optimistic::toggle(tasks, id));
-            if !self.ends_session(&error) {
-                self.notice.set(Some(optimistic::undone_message(Change::Toggle, &self.title_of(id), &error)));
-            }
+            self.notice.set(Some(optimistic::undone_message(Change::Toggle, &self.title_of(id), &error)));
         }
     }
 
@@ -140,16 +125,14 @@ impl Board {
         let title = self.title_of(id);
         let Some(removed) = self.tasks.update(|tasks| optimistic::remove(tasks, id)) else { return };
         self.pager.update(|pager| *pager = pager.without_one());
-        spawn_in(self.scope, async move {
+        self.owner.spawn(async move {
             match http::fetch_empty(ApiRequest::delete_task(id)).await {
                 // The next page's first task moves up, or the page is now past the end.
                 Ok(()) => self.load(self.pager.get_untracked().page),
                 Err(error) => {
                     self.tasks.update(|tasks| optimistic::restore(tasks, removed));
                     self.pager.update(|pager| *pager = pager.with_one_more());
-                    if !self.ends_session(&error) {
-                        self.notice.set(Some(optimistic::undone_message(Change::Delete, &title, &error)));
-                    }
+                    self.notice.set(Some(optimistic::undone_message(Change::Delete, &title, &error)));
                 }
             }
         });

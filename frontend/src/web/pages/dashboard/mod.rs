@@ -24,23 +24,21 @@ const LIST_HEADING: &str = "tasks-heading";
 #[component]
 pub fn Dashboard() -> View {
     let board = Board::new(pagination::page_from_query(&dom::search()));
-    board.load(board.pager.get_untracked().page);
-    // Back and Forward between pages of tasks, and links to `/` ("Dashboard", the brand)
-    // from a later page, change only the query string: load the page the address names.
+    // The page the address names: first the one opened, then after Back and Forward
+    // between pages of tasks, and links to `/` ("Dashboard", the brand) from a later page,
+    // which change only the query string.
     let follow_address = move || {
         if dom::pathname() == "/" {
             board.load(pagination::page_from_query(&dom::search()));
         }
     };
     dom::on_history_step(follow_address);
-    // The router reports the links, but not Back and Forward within one path.
+    // The router reports the links, but not Back and Forward within one path. The effect
+    // runs once at once, which loads the first page.
     let query = use_search_query("page");
-    let mut first = true;
     create_effect(move || {
         query.track();
-        if !std::mem::take(&mut first) {
-            follow_address();
-        }
+        untrack(follow_address);
     });
 
     // Selectors, which only notify on a change: neither a toggle nor a reload of the

@@ -1,8 +1,8 @@
-use sycamore::futures::spawn_local_scoped;
 use sycamore::prelude::*;
 
 use super::board::Board;
 use crate::web::dom;
+use crate::web::spawn::Owner;
 
 /// "Previous", "Page X of Y", "Next". Each turn is a step in the session history, so
 /// that Back returns to the page before. Clicks during a load are ignored rather than the
@@ -30,7 +30,7 @@ pub fn PagerNav(board: Board) -> View {
         };
         if let Some(target) = target {
             // On the next microtask, once this update has also enabled the target.
-            spawn_local_scoped(async move { dom::focus(target) });
+            Owner::current().spawn(async move { dom::focus(target) });
         }
     });
     view! {

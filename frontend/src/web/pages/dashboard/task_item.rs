@@ -7,7 +7,8 @@ use crate::forms::{self, TaskDraft};
 use crate::optimistic::{self, Change};
 use crate::web::components::{Field, FormAlert};
 use crate::web::dom;
-use crate::web::spawn::spawn_in;
+use crate::web::form::Form;
+use crate::web::spawn::Owner;
 
 /// One task: its checkbox (named by the title), description, "Edit" and "Delete".
 #[component(inline_props)]
@@ -24,7 +25,8 @@ pub fn TaskItem(board: Board, id: i64) -> View {
     let editing = create_signal(false);
     let title = create_signal(String::new());
     let description = create_signal(String::new());
-    let errors = create_signal(FormErrors::default());
+    // Saved optimistically, so not submitted through the form: only its messages.
+    let editor = Form::new(forms::TASK);
     let title_input = create_node_ref();
     let edit_button = create_node_ref();
 
@@ -34,7 +36,7 @@ pub fn TaskItem(board: Board, id: i64) -> View {
             title.set(draft.title);
             description.set(draft.description);
         }
-        errors.set(FormErrors::default());
+        editor.errors.set(FormErrors::default());
         editing.set(true);
         dom::focus(title_input);
     };
@@ -44,25 +46,22 @@ pub fn TaskItem(board: Board, id: i64) -> View {
     };
     // Saves and toggles belong to the item, not to the editor or checkbox that started
     // them, so that their answer (or rollback) still lands.
-    let item = use_current_scope();
+    let item = Owner::current();
     let save = move |event: web_sys::SubmitEvent| {
         event.prevent_default();
         let Some(current) = task.get_clone() else { return };
         let draft = TaskDraft { title: title.get_clone(), description: description.get_clone() };
         let (request, edited) = match draft.update(&current) {
             Ok(valid) => valid,
-            Err(invalid) => return errors.set(invalid),
+            Err(invalid) => return editor.errors.set(invalid),
         };
         close_editor();
-        spawn_in(item, async move {
+        item.spawn(async move {
             let Err(error) = board.save(id, request, edited).await else { return };
-            if board.ends_session(&error) {
-                return;
-            }
-            let mut shown = FormErrors::from_api(&error, forms::TASK);
-            shown.form = Some(optimistic::undone_message(Change::Edit, &current.title, &error));
+            let message = optimistic::undone_message(Change::Edit, &current.title, &error);
+            let shown = FormErrors { form: Some(message), ..editor.refused(error) };
             // Reopened with what the user typed, so nothing is lost.
-            errors.set(shown);
+            editor.errors.set(shown);
             editing.set(true);
             dom::focus(title_input);
         });
@@ -74,19 +73,17 @@ pub fn TaskItem(board: Board, id: i64) -> View {
     };
 
     let checkbox_id = format!("task-{id}");
-    let form_error = create_memo(move || errors.with(|e| e.form.clone()));
-    let title_error = create_memo(move || errors.with(|e| e.field("title")));
-    let description_error = create_memo(move || errors.with(|e| e.field("description")));
 
     view! {
         li(class=move || if completed.get() { "task is-done" } else { "task" }) {
             (if editing.get() {
                 view! {
                     form(class="task-editor", novalidate=true, on:submit=save, on:keydown=on_key) {
-                        FormAlert(message=form_error)
-                        Field(id=format!("edit-title-{id}"), label="Title", value=title, error=title_error, node_ref=title_input)
+                        FormAlert(message=editor.alert())
+                        Field(id=format!("edit-title-{id}"), label="Title", value=title, error=editor.error("title"),
+                            node_ref=title_input)
                         Field(id=format!("edit-description-{id}"), label="Description", value=description,
-                            error=description_error, multiline=true)
+                            error=editor.error("description"), multiline=true)
                         div(class="actions") {
                             button(r#type="submit", class="button primary") { "Save" }
                             button(r#type="button", class="button secondary", on:click=move |_| close_editor()) { "Cancel" }
@@ -98,7 +95,7 @@ pub fn TaskItem(board: Board, id: i64) -> View {
                 let input_id = checkbox_id.clone();
                 view! {
                     input(id=input_id, class="task-check", r#type="checkbox", bind:checked=checked,
-                        on:change=move |_| spawn_in(item, board.toggle(id)))
+                        on:change=move |_| item.spawn(board.toggle(id)))
                     div(class="task-text") {
                         label(class="task-title", r#for=label_for) { (task_title()) }
                         (task_description().map(|text| view! { p(class="task-description") { (text) } }))
