@@ -60,7 +60,9 @@ async function startChromium() {
         async stop() {
           child.kill();
           await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve()));
-          await rm(profile, { recursive: true, force: true });
+          // Chromium's helper processes may still be writing to the profile for a moment
+          // after the browser itself has exited.
+          await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
         },
       };
     }
