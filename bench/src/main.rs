@@ -46,7 +46,7 @@ pub struct StoreResult {
     pub peak_rss_mib: f64,
     /// Process start to the first 200 for `/health` from the `health` Lambda binary.
     pub lambda_cold_start: Option<Duration>,
-    /// pgbench transactions per second of each script in `bench/pgbench` (Postgres only).
+    /// pgbench transactions per second of each `pgbench::Script` (Postgres only).
     pub ceilings: Vec<pgbench::Ceiling>,
 }
 

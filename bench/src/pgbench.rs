@@ -1,8 +1,10 @@
-//! The database's own ceiling: `pgbench -M prepared` running the SQL the server sends.
+//! The database's own ceiling: `pgbench -M prepared` running the SQL the server sends,
+//! taken from the store's own statements so the two cannot drift apart.
 
 use std::process::Command;
 use std::time::Duration;
 
+use shared::store::sql;
 use sqlx::PgPool;
 
 use crate::seed::Fixture;
@@ -54,15 +56,28 @@ pub enum Script {
 }
 
 impl Script {
-    pub fn file(self) -> &'static str {
-        match self {
-            Script::Pick => "bench/pgbench/pick.sql",
-            Script::Page => "bench/pgbench/page.sql",
-            Script::ListEssential => "bench/pgbench/list_essential.sql",
-            Script::ListSent => "bench/pgbench/list.sql",
-            Script::CreateEssential => "bench/pgbench/create_essential.sql",
-            Script::CreateSent => "bench/pgbench/create.sql",
+    /// The pgbench script: the picker, then the store's own statements with their
+    /// parameters bound to the picked session and to what the server would send.
+    pub fn text(self) -> String {
+        let session = bind(sql::SESSION_USER, &[":sid", ":uid", "now()"]);
+        let page = bind(sql::LIST_TASKS, &[":uid", "10", "0"]);
+        let hit =
+            bind(sql::HIT_RATE_LIMIT, &["'user:' || :uid", "(extract(epoch from now())::bigint / 60) * 60"]);
+        let insert = bind(sql::INSERT_TASK, &[":uid", "'pgbench task'", "NULL", "now()"]);
+        let statements: &[&str] = match self {
+            Script::Pick => &[],
+            Script::Page => &[&page],
+            Script::ListEssential => &[&session, &page],
+            Script::ListSent => &[&hit, &page],
+            Script::CreateEssential => &[&session, &insert],
+            Script::CreateSent => &[&hit, &insert],
+        };
+        let mut text = String::from(PICK);
+        for statement in statements {
+            text.push_str(statement);
+            text.push_str(";\n");
         }
+        text
     }
 
     pub fn label(self) -> &'static str {
@@ -77,6 +92,18 @@ impl Script {
     }
 }
 
+/// Picks a seeded user's session at random, into `:sid` and `:uid`.
+const PICK: &str = "\\set n random(1, :users)\nSELECT session_id AS sid, user_id AS uid FROM bench_sessions WHERE n = :n \\gset\n";
+
+/// `statement` with `$1`, `$2`, … replaced by `args`, highest first so `$1` never
+/// matches the start of `$10`.
+fn bind(statement: &str, args: &[&str]) -> String {
+    args.iter()
+        .enumerate()
+        .rev()
+        .fold(statement.to_owned(), |text, (i, arg)| text.replace(&format!("${}", i + 1), arg))
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Ceiling {
     pub script: Script,
@@ -85,12 +112,17 @@ pub struct Ceiling {
 
 /// Transactions per second of `script` at `clients` connections.
 pub fn run(database_url: &str, script: Script, users: usize, clients: usize, duration: Duration) -> Ceiling {
+    let file = std::env::temp_dir().join(format!("taskapp-pgbench-{}-{script:?}.sql", std::process::id()));
+    std::fs::write(&file, script.text()).expect("write the pgbench script");
     let output = Command::new("pgbench")
         .args(["-n", "-M", "prepared", "-j", "2"])
         .args(["-c", &clients.to_string(), "-T", &duration.as_secs().max(1).to_string()])
-        .args(["-D", &format!("users={users}"), "-f", script.file(), database_url])
+        .args(["-D", &format!("users={users}"), "-f"])
+        .arg(&file)
+        .arg(database_url)
         .output()
         .expect("run pgbench (Debian package postgresql-contrib or postgresql-client)");
+    let _ = std::fs::remove_file(&file);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "pgbench failed: {}", String::from_utf8_lossy(&output.stderr));
     let tps = stdout

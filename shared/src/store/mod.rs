@@ -7,7 +7,8 @@ mod breaker;
 mod guard;
 mod impl_store;
 mod postgres;
-mod sql;
+/// Public so that the benchmark's pgbench ceilings run the very statements the store sends.
+pub mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
