@@ -3,12 +3,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Database, Pool};
 use tokio::time::{Instant, timeout};
 
 use super::StoreError;
 use super::breaker::{Breaker, Permit};
+use super::warm::{Conn, Lease, Taken, WarmConnections};
 use crate::config::DatabaseSettings;
 
 /// What every store call goes through: the circuit breaker always, a bound on the
@@ -19,9 +19,11 @@ use crate::config::DatabaseSettings;
 /// that the breaker still learns what the database did, getting a connection, where an
 /// unreachable database shows first, runs in a task of its own that always reports;
 /// and the probe that may close the breaker is the guard's own task, never a request.
+/// A call that finished cleanly leaves its connection with `warm` for the next one.
 pub struct Guard<DB: Database> {
     pool: Pool<DB>,
     breaker: Arc<Breaker>,
+    warm: Arc<WarmConnections<DB>>,
     backoff: ExponentialBuilder,
     call_timeout: Duration,
 }
@@ -31,6 +33,7 @@ impl<DB: Database> Guard<DB> {
         Self {
             pool,
             breaker,
+            warm: Arc::new(WarmConnections::new()),
             backoff: ExponentialBuilder::default()
                 .with_min_delay(Duration::from_millis(50))
                 .with_max_delay(Duration::from_millis(800))
@@ -49,7 +52,7 @@ impl<DB: Database> Guard<DB> {
     /// call's time lasts. `op` runs the query on the connection it is given.
     pub async fn retrying<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
-        F: Fn(PoolConnection<DB>) -> Fut,
+        F: Fn(Conn<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
         let deadline = Instant::now() + self.call_timeout;
@@ -68,7 +71,7 @@ impl<DB: Database> Guard<DB> {
     /// For writes that a retry could apply twice (creates, toggles, counters).
     pub async fn once<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
     where
-        F: FnOnce(PoolConnection<DB>) -> Fut,
+        F: FnOnce(Conn<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
         self.once_within(self.call_timeout, op).await
@@ -77,7 +80,7 @@ impl<DB: Database> Guard<DB> {
     /// Like `once`, with its own bound (health checks answer sooner than requests).
     pub async fn once_within<T, F, Fut>(&self, limit: Duration, op: F) -> Result<T, StoreError>
     where
-        F: FnOnce(PoolConnection<DB>) -> Fut,
+        F: FnOnce(Conn<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
         self.attempt(Instant::now() + limit, op).await
@@ -85,16 +88,21 @@ impl<DB: Database> Guard<DB> {
 
     async fn attempt<T, F, Fut>(&self, deadline: Instant, op: F) -> Result<T, StoreError>
     where
-        F: FnOnce(PoolConnection<DB>) -> Fut,
+        F: FnOnce(Conn<DB>) -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
-        let conn = self.connection(deadline).await?;
+        let (conn, returned) = Conn::lend(self.connection(deadline).await?);
         let result = timeout_at(deadline, op(conn)).await;
         self.breaker.record(matches!(&result, Err(e) if is_connection_failure(e)));
+        if result.is_ok()
+            && let Some(lease) = returned.take()
+        {
+            self.warm.put(lease);
+        }
         result.map_err(StoreError::from)
     }
 
-    async fn connection(&self, deadline: Instant) -> Result<PoolConnection<DB>, StoreError> {
+    async fn connection(&self, deadline: Instant) -> Result<Lease<DB>, StoreError> {
         match self.breaker.permit() {
             Permit::Allowed => {}
             Permit::Refused => return Err(StoreError::Unavailable),
@@ -103,16 +111,20 @@ impl<DB: Database> Guard<DB> {
                 return Err(StoreError::Unavailable);
             }
         }
-        let (pool, breaker) = (self.pool.clone(), self.breaker.clone());
+        if let Taken::Ready(lease) = self.warm.take(&self.breaker) {
+            return Ok(lease);
+        }
+        let (pool, breaker, warm) = (self.pool.clone(), self.breaker.clone(), self.warm.clone());
         let acquiring = tokio::spawn(async move {
             let result = timeout_at(deadline, pool.acquire()).await;
+            warm.dequeued();
             if matches!(&result, Err(e) if is_connection_failure(e)) {
                 breaker.record(true);
             }
             result
         });
         match acquiring.await {
-            Ok(result) => result.map_err(StoreError::from),
+            Ok(result) => result.map(Lease::new).map_err(StoreError::from),
             Err(crashed) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(crashed)))),
         }
     }

@@ -11,6 +11,7 @@ mod postgres;
 pub mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod warm;
 
 use std::sync::Arc;
 

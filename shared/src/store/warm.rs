@@ -1,0 +1,219 @@
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::Database;
+use sqlx::pool::PoolConnection;
+use tokio::time::Instant;
+
+use super::breaker::Breaker;
+
+/// Kept this long without a call, a connection goes back to the pool, which has the
+/// rules for idle connections (a test before reuse, the idle timeout).
+const IDLE: Duration = Duration::from_secs(1);
+
+/// Out of the pool this long, a connection goes back at its next release, so that the
+/// pool's lifetime rules still reach connections that are never idle.
+const LEASE: Duration = Duration::from_secs(10);
+
+/// Connections whose last call finished cleanly, kept checked out of the pool for the
+/// next call.
+///
+/// sqlx 0.9 tests every connection that goes back to its pool with a round trip
+/// (`PoolConnection`'s drop spawns a task that pings it), so two queries in a request
+/// cost four round trips and four task wake-ups. A connection whose call returned is
+/// known to be idle and in sync, so it needs no test. A call that failed, timed out or
+/// was dropped half-way drops its connection instead, and sqlx's test decides then.
+pub struct WarmConnections<DB: Database> {
+    inner: Mutex<Inner<DB>>,
+}
+
+struct Inner<DB: Database> {
+    ready: Vec<Warm<DB>>,
+    /// Calls waiting for the pool: while there are any, a finished connection goes
+    /// back to the pool, which hands it to them, instead of waiting here.
+    waiting: usize,
+}
+
+struct Warm<DB: Database> {
+    conn: PoolConnection<DB>,
+    leased_at: Instant,
+    idle_since: Instant,
+}
+
+/// A connection out of the pool, and since when.
+pub struct Lease<DB: Database> {
+    pub conn: PoolConnection<DB>,
+    leased_at: Instant,
+}
+
+impl<DB: Database> Lease<DB> {
+    pub fn new(conn: PoolConnection<DB>) -> Self {
+        Self { conn, leased_at: Instant::now() }
+    }
+}
+
+/// The connection a call's query runs on. When the call's future is done with it,
+/// finished or dropped half-way, it goes back to the slot `lend` made; the guard
+/// then keeps it only if the call returned cleanly.
+pub struct Conn<DB: Database> {
+    lease: Option<Lease<DB>>,
+    returned: Returned<DB>,
+}
+
+/// Where a lent connection comes back to.
+pub struct Returned<DB: Database>(Arc<Mutex<Option<Lease<DB>>>>);
+
+impl<DB: Database> Conn<DB> {
+    pub fn lend(lease: Lease<DB>) -> (Self, Returned<DB>) {
+        let slot = Arc::new(Mutex::new(None));
+        (Self { lease: Some(lease), returned: Returned(slot.clone()) }, Returned(slot))
+    }
+}
+
+impl<DB: Database> Returned<DB> {
+    pub fn take(&self) -> Option<Lease<DB>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+}
+
+impl<DB: Database> Deref for Conn<DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &DB::Connection {
+        self.lease.as_ref().map(|lease| &*lease.conn).expect("a lent connection is there until its drop")
+    }
+}
+
+impl<DB: Database> DerefMut for Conn<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        self.lease.as_mut().map(|lease| &mut *lease.conn).expect("a lent connection is there until its drop")
+    }
+}
+
+impl<DB: Database> Drop for Conn<DB> {
+    fn drop(&mut self) {
+        *self.returned.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = self.lease.take();
+    }
+}
+
+/// What `take` found: a connection to use, or none and a place in the pool's queue.
+pub enum Taken<DB: Database> {
+    Ready(Lease<DB>),
+    Queued,
+}
+
+impl<DB: Database> WarmConnections<DB> {
+    pub fn new() -> Self {
+        Self { inner: Mutex::new(Inner { ready: Vec::new(), waiting: 0 }) }
+    }
+
+    /// The most recently used connection that is still fit to reuse, or a place in
+    /// the queue for the pool (give it back with `dequeued`). A connection kept since a
+    /// connection failure was seen is closed: the outage may have broken it, and sqlx's
+    /// test on release could hang on a database that does not answer.
+    pub fn take(&self, breaker: &Breaker) -> Taken<DB> {
+        let mut inner = self.lock();
+        while let Some(mut warm) = inner.ready.pop() {
+            let idle = warm.idle_since.elapsed();
+            if breaker.failed_within(idle) {
+                warm.conn.close_on_drop();
+            } else if idle < IDLE && warm.leased_at.elapsed() < LEASE {
+                return Taken::Ready(Lease { conn: warm.conn, leased_at: warm.leased_at });
+            }
+        }
+        inner.waiting += 1;
+        Taken::Queued
+    }
+
+    /// A queued call has its answer from the pool.
+    pub fn dequeued(&self) {
+        let mut inner = self.lock();
+        inner.waiting = inner.waiting.saturating_sub(1);
+    }
+
+    /// Keeps the connection of a call that finished cleanly, unless a call is waiting
+    /// for the pool or the lease is over: then it goes back to the pool.
+    pub fn put(&self, lease: Lease<DB>) {
+        if lease.leased_at.elapsed() >= LEASE {
+            return;
+        }
+        let returned = {
+            let mut inner = self.lock();
+            if inner.waiting > 0 {
+                Some(lease)
+            } else {
+                inner.ready.push(Warm {
+                    conn: lease.conn,
+                    leased_at: lease.leased_at,
+                    idle_since: Instant::now(),
+                });
+                None
+            }
+        };
+        // Dropped outside the lock: going back to the pool spawns sqlx's test.
+        drop(returned);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<DB>> {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<DB: Database> Drop for WarmConnections<DB> {
+    /// Going back to the pool spawns a task, which needs a runtime; a store dropped
+    /// after its runtime ended closes its kept connections instead.
+    fn drop(&mut self) {
+        if tokio::runtime::Handle::try_current().is_err() {
+            for warm in self.lock().ready.drain(..) {
+                drop(warm.conn.detach());
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use sqlx::sqlite::{Sqlite, SqlitePoolOptions};
+    use tokio::task::JoinSet;
+
+    use crate::config::DatabaseSettings;
+    use crate::store::guard::Guard;
+
+    /// A kept connection must not strand the calls queued for the pool: with one
+    /// connection, each finished call hands it on instead of keeping it.
+    #[tokio::test]
+    async fn calls_queued_for_the_pool_get_the_connection_a_call_finished_with() {
+        let settings = DatabaseSettings {
+            max_connections: 1,
+            acquire_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(60),
+            statement_cache_capacity: 100,
+            call_timeout: Duration::from_secs(2),
+            breaker_threshold: 5,
+            breaker_cooldown: Duration::from_secs(1),
+        };
+        let pool =
+            SqlitePoolOptions::new().max_connections(1).connect_lazy("sqlite::memory:").expect("a pool");
+        let guard = Arc::new(Guard::new(pool, Guard::<Sqlite>::breaker(&settings), &settings));
+        let mut calls = JoinSet::new();
+        for _ in 0..20 {
+            let guard = guard.clone();
+            calls.spawn(async move {
+                guard
+                    .once(|mut conn| async move {
+                        let answer: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&mut *conn).await?;
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        Ok(answer)
+                    })
+                    .await
+            });
+        }
+        while let Some(answer) = calls.join_next().await {
+            assert!(matches!(answer, Ok(Ok(1))), "{answer:?}");
+        }
+    }
+}
