@@ -102,8 +102,12 @@ pub fn hint_cookie(state: &SessionState, hint: Hint, https: bool) -> Option<Stri
 /// Who may see a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Only signed-in users: the dashboard and the profile.
+    /// Only signed-in users, and shown while the session is being checked: the dashboard.
+    /// Its own requests carry the session (a 401 ends it), so its tasks load alongside
+    /// `me` instead of one round trip after it.
     Members,
+    /// Only signed-in users, once the check says who: the profile shows their details.
+    Account,
     /// Only visitors: signing in and up make no sense when already signed in.
     Visitors,
     Anyone,
@@ -136,9 +140,10 @@ pub enum Gate<P> {
 
 pub fn gate<P: Guarded>(page: P, session: &SessionState) -> Gate<P> {
     match (page.access(), session) {
+        (Access::Members, SessionState::Checking) => Gate::Show(page),
         (_, SessionState::Checking) => Gate::Wait,
-        (Access::Members, SessionState::SignedOut) => Gate::Redirect("/signin"),
-        (Access::Members, SessionState::Unavailable(_)) => Gate::Retry,
+        (Access::Members | Access::Account, SessionState::SignedOut) => Gate::Redirect("/signin"),
+        (Access::Members | Access::Account, SessionState::Unavailable(_)) => Gate::Retry,
         (Access::Visitors, SessionState::SignedIn(_)) => Gate::Redirect("/"),
         _ => Gate::Show(page),
     }
@@ -257,8 +262,10 @@ mod tests {
 
     #[test]
     fn visitors_are_kept_out_of_member_pages() {
-        assert_eq!(gate(Access::Members, &SessionState::SignedOut), Gate::Redirect("/signin"));
-        assert_eq!(gate(Access::Members, &member()), Gate::Show(Access::Members));
+        for access in [Access::Members, Access::Account] {
+            assert_eq!(gate(access, &SessionState::SignedOut), Gate::Redirect("/signin"));
+            assert_eq!(gate(access, &member()), Gate::Show(access));
+        }
     }
 
     #[test]
@@ -268,10 +275,12 @@ mod tests {
     }
 
     #[test]
-    fn nobody_moves_while_the_session_is_being_checked() {
-        for access in [Access::Members, Access::Visitors, Access::Anyone] {
+    fn only_the_dashboard_shows_while_the_session_is_being_checked() {
+        for access in [Access::Account, Access::Visitors, Access::Anyone] {
             assert_eq!(gate(access, &SessionState::Checking), Gate::Wait);
         }
+        // Its task list loads alongside the check; a 401 there ends the session too.
+        assert_eq!(gate(Access::Members, &SessionState::Checking), Gate::Show(Access::Members));
         assert_eq!(gate(Access::Anyone, &SessionState::SignedOut), Gate::Show(Access::Anyone));
         assert_eq!(gate(Access::Anyone, &member()), Gate::Show(Access::Anyone));
     }
@@ -280,6 +289,7 @@ mod tests {
     fn an_unchecked_session_offers_a_retry_on_member_pages_only() {
         let unavailable = SessionState::Unavailable("offline".into());
         assert_eq!(gate(Access::Members, &unavailable), Gate::Retry);
+        assert_eq!(gate(Access::Account, &unavailable), Gate::Retry);
         assert_eq!(gate(Access::Visitors, &unavailable), Gate::Show(Access::Visitors));
         assert_eq!(gate(Access::Anyone, &unavailable), Gate::Show(Access::Anyone));
     }

@@ -38,7 +38,8 @@ pub enum Page {
 impl Guarded for Page {
     fn access(self) -> Access {
         match self {
-            Self::Dashboard | Self::Profile => Access::Members,
+            Self::Dashboard => Access::Members,
+            Self::Profile => Access::Account,
             Self::Signin | Self::Signup => Access::Visitors,
             // A reset link may be opened in a browser that is still signed in.
             Self::ForgotPassword | Self::ResetPassword | Self::NotFound => Access::Anyone,
