@@ -107,6 +107,7 @@ impl<DB: Database> Guard<DB> {
             Permit::Allowed => {}
             Permit::Refused => return Err(StoreError::Unavailable),
             Permit::Probe => {
+                self.warm.close_all();
                 self.spawn_probe();
                 return Err(StoreError::Unavailable);
             }

@@ -126,6 +126,15 @@ impl<DB: Database> WarmConnections<DB> {
         Taken::Queued
     }
 
+    /// Closes every kept connection: the breaker opened, so they are suspect, and its
+    /// probe takes a connection from the pool, which kept ones could leave empty.
+    pub fn close_all(&self) {
+        let kept = std::mem::take(&mut self.lock().ready);
+        for mut warm in kept {
+            warm.conn.close_on_drop();
+        }
+    }
+
     /// A queued call has its answer from the pool.
     pub fn dequeued(&self) {
         let mut inner = self.lock();
@@ -181,21 +190,50 @@ mod tests {
     use tokio::task::JoinSet;
 
     use crate::config::DatabaseSettings;
+    use crate::store::StoreError;
     use crate::store::guard::Guard;
 
-    /// A kept connection must not strand the calls queued for the pool: with one
-    /// connection, each finished call hands it on instead of keeping it.
-    #[tokio::test]
-    async fn calls_queued_for_the_pool_get_the_connection_a_call_finished_with() {
-        let settings = DatabaseSettings {
+    fn settings(breaker_threshold: u32) -> DatabaseSettings {
+        DatabaseSettings {
             max_connections: 1,
             acquire_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(60),
             statement_cache_capacity: 100,
             call_timeout: Duration::from_secs(2),
-            breaker_threshold: 5,
-            breaker_cooldown: Duration::from_secs(1),
-        };
+            breaker_threshold,
+            breaker_cooldown: Duration::from_millis(100),
+        }
+    }
+
+    async fn select_one(guard: &Guard<Sqlite>) -> Result<i64, StoreError> {
+        guard.once(|mut conn| async move { sqlx::query_scalar("SELECT 1").fetch_one(&mut *conn).await }).await
+    }
+
+    /// The breaker's probe takes a connection from the pool; one kept here must not
+    /// leave it none, or the breaker would stay open for good.
+    #[tokio::test]
+    async fn the_probe_is_not_starved_by_a_kept_connection() {
+        let settings = settings(1);
+        let pool =
+            SqlitePoolOptions::new().max_connections(1).connect_lazy("sqlite::memory:").expect("a pool");
+        let breaker = Guard::<Sqlite>::breaker(&settings);
+        let guard = Guard::new(pool, breaker.clone(), &settings);
+        assert_eq!(select_one(&guard).await.expect("a first call"), 1, "its connection is kept");
+        breaker.record(true);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(
+            matches!(select_one(&guard).await, Err(StoreError::Unavailable)),
+            "this call starts the probe"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(select_one(&guard).await.expect("the probe closed the breaker"), 1);
+    }
+
+    /// A kept connection must not strand the calls queued for the pool: with one
+    /// connection, each finished call hands it on instead of keeping it.
+    #[tokio::test]
+    async fn calls_queued_for_the_pool_get_the_connection_a_call_finished_with() {
+        let settings = settings(5);
         let pool =
             SqlitePoolOptions::new().max_connections(1).connect_lazy("sqlite::memory:").expect("a pool");
         let guard = Arc::new(Guard::new(pool, Guard::<Sqlite>::breaker(&settings), &settings));
