@@ -10,7 +10,7 @@ use crate::config::DatabaseSettings;
 
 /// A connection idle this long is checked before use even when no failure was seen:
 /// the database may have restarted while nobody asked it anything.
-const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+pub(super) const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 

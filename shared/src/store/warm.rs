@@ -7,10 +7,7 @@ use sqlx::pool::PoolConnection;
 use tokio::time::Instant;
 
 use super::breaker::Breaker;
-
-/// Kept this long without a call, a connection goes back to the pool, which has the
-/// rules for idle connections (a test before reuse, the idle timeout).
-const IDLE: Duration = Duration::from_secs(1);
+use super::postgres::IDLE_BEFORE_PING;
 
 /// Out of the pool this long, a connection goes back at its next release, so that the
 /// pool's lifetime rules still reach connections that are never idle.
@@ -108,7 +105,9 @@ impl<DB: Database> WarmConnections<DB> {
         Self { inner: Mutex::new(Inner { ready: Vec::new(), waiting: 0 }) }
     }
 
-    /// The most recently used connection that is still fit to reuse, or a place in
+    /// The most recently used connection that is still fit to reuse, by the rule the
+    /// pool applies to its idle ones (a connection idle longer than `IDLE_BEFORE_PING`
+    /// goes back to the pool, which tests it and closes it once idle too long), or a place in
     /// the queue for the pool (give it back with `dequeued`). A connection kept since a
     /// connection failure was seen is closed: the outage may have broken it, and sqlx's
     /// test on release could hang on a database that does not answer.
@@ -118,7 +117,7 @@ impl<DB: Database> WarmConnections<DB> {
             let idle = warm.idle_since.elapsed();
             if breaker.failed_within(idle) {
                 warm.conn.close_on_drop();
-            } else if idle < IDLE && warm.leased_at.elapsed() < LEASE {
+            } else if idle <= IDLE_BEFORE_PING && warm.leased_at.elapsed() < LEASE {
                 return Taken::Ready(Lease { conn: warm.conn, leased_at: warm.leased_at });
             }
         }
