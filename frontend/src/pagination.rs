@@ -1,30 +1,7 @@
-//! Which page of tasks the dashboard shows, and what its pager offers.
+//! The dashboard's address for a page of tasks, and what its pager offers. Which page an
+//! address names, and the request for it, are `shared::api::page_load`'s.
 
-use shared::api::Pagination;
-use shared::domain::PageRequest;
-
-pub const PAGE_SIZE: u32 = 10;
-
-/// The request for `page` (1-based) at the dashboard's page size.
-pub fn request(page: u32) -> PageRequest {
-    match PageRequest::parse(Some(&page.max(1).to_string()), Some(&PAGE_SIZE.to_string())) {
-        Ok(request) => request,
-        // A page of at least 1 at the default size is always valid. (No `expect`: printing
-        // the error would bring its formatting into the bundle.)
-        Err(_) => unreachable!(),
-    }
-}
-
-/// The page named by a location's query string (`?page=3`), read with the API's own
-/// rule; anything it would refuse means the first page.
-pub fn page_from_query(search: &str) -> u32 {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("page="))
-        .and_then(|value| PageRequest::parse(Some(value), None).ok())
-        .map_or(1, PageRequest::page)
-}
+use shared::api::{Pagination, page_load};
 
 /// The dashboard's address for `page`, so that a reload stays on it.
 pub fn location_for(page: u32) -> String {
@@ -49,7 +26,7 @@ impl From<Pagination> for Pager {
 impl Pager {
     /// Before the first response: page `page` of an unknown total.
     pub fn loading(page: u32) -> Self {
-        Self { page: page.max(1), limit: PAGE_SIZE, total: 0, pages: 0 }
+        Self { page: page.max(1), limit: page_load::DASHBOARD_PAGE_SIZE, total: 0, pages: 0 }
     }
 
     /// "Page X of Y"; an empty list still reads as one page.
@@ -94,19 +71,7 @@ mod tests {
     }
 
     #[test]
-    fn requests_ten_tasks_per_page() {
-        assert_eq!((request(3).page(), request(3).limit()), (3, 10));
-        assert_eq!(request(0).page(), 1);
-    }
-
-    #[test]
-    fn reads_the_page_from_the_query() {
-        assert_eq!(page_from_query(""), 1);
-        assert_eq!(page_from_query("?page=2"), 2);
-        assert_eq!(page_from_query("?sort=new&page=4"), 4);
-        assert_eq!(page_from_query("?page=0"), 1);
-        assert_eq!(page_from_query("?page=-1"), 1);
-        assert_eq!(page_from_query("?page=two"), 1);
+    fn addresses_the_page() {
         assert_eq!(location_for(1), "/");
         assert_eq!(location_for(2), "/?page=2");
     }

@@ -46,11 +46,7 @@ pub enum Hint {
 /// `None` when the browser refused to give it.
 pub fn hint(cookies: Option<&str>) -> Hint {
     let Some(cookies) = cookies else { return Hint::Unreadable };
-    let present = cookies
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == session_hint::NAME && value == session_hint::VALUE);
-    if present { Hint::Present } else { Hint::Absent }
+    if session_hint::is_set(cookies) { Hint::Present } else { Hint::Absent }
 }
 
 /// The state the app starts in: with the hint (or no way to read it) it asks the API;

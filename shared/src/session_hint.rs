@@ -11,3 +11,22 @@ pub const NAME: &str = "signed_in";
 pub const VALUE: &str = "1";
 /// Its lifetime in seconds, that of the session token: seven days.
 pub const MAX_AGE_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+/// Whether a cookie list (a `Cookie` header's value, or `document.cookie`) holds the hint.
+pub fn is_set(cookies: &str) -> bool {
+    cookies.split(';').filter_map(|pair| pair.trim().split_once('=')).any(|pair| pair == (NAME, VALUE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_set;
+
+    #[test]
+    fn finds_the_hint_among_other_cookies() {
+        assert!(is_set("signed_in=1"));
+        assert!(is_set("theme=dark; signed_in=1"));
+        for other in ["", "signed_in=", "signed_in=0", "signed_in=1x", "not_signed_in=1", "signed_in"] {
+            assert!(!is_set(other), "{other:?}");
+        }
+    }
+}

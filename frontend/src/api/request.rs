@@ -1,7 +1,7 @@
 use serde::Serialize;
 use shared::api::{
     CreateTaskRequest, DeleteAccountRequest, ForgotPasswordRequest, ProfileRequest, ResetPasswordRequest,
-    SigninRequest, SignupRequest, UpdateTaskRequest,
+    SigninRequest, SignupRequest, UpdateTaskRequest, page_load,
 };
 use shared::domain::PageRequest;
 
@@ -48,7 +48,7 @@ impl ApiRequest {
     }
 
     pub fn me() -> Self {
-        Self::new(Method::Get, "/api/auth/me")
+        Self::new(Method::Get, page_load::ME_PATH)
     }
 
     pub fn update_profile(request: &ProfileRequest) -> Self {
@@ -56,7 +56,7 @@ impl ApiRequest {
     }
 
     pub fn list_tasks(page: PageRequest) -> Self {
-        Self::new(Method::Get, format!("/api/tasks?page={}&limit={}", page.page(), page.limit()))
+        Self::new(Method::Get, page_load::tasks_path(page))
     }
 
     pub fn create_task(request: &CreateTaskRequest) -> Self {

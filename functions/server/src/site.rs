@@ -1,18 +1,24 @@
 //! The built web app: static files (their precompressed `.br` or `.gz` copy when the
-//! browser takes it), `index.html` for client-side routes, cache headers, and a
-//! Content-Security-Policy that allows exactly the page's own inline loader script.
+//! browser takes it), `index.html` for client-side routes, cache headers, a
+//! Content-Security-Policy that allows exactly the page's own inline loader script, and
+//! for a signed-in browser the API calls the page will make, named for preloading.
 
 use std::path::Path;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, ETAG, HeaderMap, IF_MODIFIED_SINCE,
+    IF_NONE_MATCH, LAST_MODIFIED, LINK, VARY,
+};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
+use shared::api::page_load;
+use shared::session_hint;
 use tower::Layer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -39,6 +45,7 @@ pub fn service(static_dir: &Path) -> Option<Router> {
         Router::new()
             .fallback_service(files)
             .layer(middleware::from_fn(cache_control))
+            .layer(middleware::from_fn(preload_calls))
             .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, policy)),
     )
 }
@@ -50,6 +57,49 @@ async fn cache_control(req: Request, next: Next) -> Response {
     let policy = if hashed && found { IMMUTABLE } else { NO_CACHE };
     response.headers_mut().entry(CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
     response
+}
+
+/// A page opened with the signed-in hint asks the API for `me` (and the dashboard for its
+/// first tasks) as soon as the app has loaded. Named in a `Link` header, those calls start
+/// with the page instead, alongside the app's code, and the app's own requests take
+/// their answers.
+///
+/// The header depends on the cookie, hence `Vary`. A page is also always sent whole,
+/// without validators: Chromium revalidates a page it stored under other cookies rather
+/// than fetching it anew, and a 304 would hand it that page's preloads (a signed-out
+/// browser would then ask for `me`). A page is a kilobyte; nothing else here needs a 304
+/// either, since the hashed files are never revalidated.
+async fn preload_calls(mut req: Request, next: Next) -> Response {
+    let calls =
+        signed_in(req.headers()).then(|| page_load::signed_in_calls(req.uri().path(), req.uri().query()));
+    if !is_hashed(req.uri().path()) {
+        req.headers_mut().remove(IF_MODIFIED_SINCE);
+        req.headers_mut().remove(IF_NONE_MATCH);
+    }
+    let mut response = next.run(req).await;
+    let page = response.headers().get(CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if !page {
+        return response;
+    }
+    response.headers_mut().remove(LAST_MODIFIED);
+    response.headers_mut().remove(ETAG);
+    response.headers_mut().append(VARY, HeaderValue::from_static("cookie"));
+    if let Some(calls) = calls
+        && response.status() == StatusCode::OK
+    {
+        // `crossorigin`: the credentials mode of the app's `fetch`, or its request would
+        // not match the preload and be sent again.
+        let links: Vec<_> =
+            calls.iter().map(|path| format!("<{path}>; rel=preload; as=fetch; crossorigin")).collect();
+        if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+            response.headers_mut().insert(LINK, value);
+        }
+    }
+    response
+}
+
+fn signed_in(headers: &HeaderMap) -> bool {
+    headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok()).any(session_hint::is_set)
 }
 
 /// `/frontend-0123456789abcdef_bg.wasm` is; `/index.html` and `/robots.txt` are not.

@@ -292,3 +292,66 @@ async fn robots_txt_is_the_web_apps_own() {
     assert!(ROBOTS.lines().any(|line| line == "User-agent: *"), "{ROBOTS}");
     assert!(ROBOTS.lines().any(|line| line == "Disallow: /api/"), "{ROBOTS}");
 }
+
+#[tokio::test]
+async fn a_signed_in_page_names_the_calls_it_will_make_for_preloading() {
+    use axum::http::header::{COOKIE, LINK};
+    let site = site();
+    let test = test_app().await;
+    let app = server::app(test.state.clone(), site.path());
+    let page = |path: &str, cookies: Option<&str>| {
+        let mut req = request(Method::GET, path, "br", None, None);
+        if let Some(cookies) = cookies {
+            req.headers_mut().insert(COOKIE, cookies.parse().expect("cookie header"));
+        }
+        send(&app, req)
+    };
+    let me = "</api/auth/me>; rel=preload; as=fetch; crossorigin";
+    let first_tasks = "</api/tasks?page=1&limit=10>; rel=preload; as=fetch; crossorigin";
+
+    let dashboard = page("/", Some("theme=dark; signed_in=1")).await;
+    assert_eq!(dashboard.header(LINK), format!("{me}, {first_tasks}"));
+    let third = page("/?page=3", Some("signed_in=1")).await;
+    assert_eq!(
+        third.header(LINK),
+        format!("{me}, </api/tasks?page=3&limit=10>; rel=preload; as=fetch; crossorigin")
+    );
+    for path in ["/profile", "/signin", "/some/deep/link", "/index.html"] {
+        assert_eq!(page(path, Some("signed_in=1")).await.header(LINK), me, "{path}");
+    }
+    // The header depends on the cookie, so a shared cache must not hand one to another.
+    for res in [&dashboard, &third] {
+        let vary: Vec<_> = res.headers.get_all(VARY).iter().map(|v| v.to_str().unwrap_or_default()).collect();
+        assert!(vary.iter().any(|v| v.eq_ignore_ascii_case("cookie")), "{vary:?}");
+    }
+
+    // A browser that stored the page under other cookies asks whether it changed; the
+    // answer is the page itself, with this browser's preloads, never a 304 that would
+    // keep the stored page's. A page carries no validator to revalidate with.
+    let mut revalidation = request(Method::GET, "/", "br", None, None);
+    revalidation
+        .headers_mut()
+        .insert("if-modified-since", "Fri, 01 Jan 2100 00:00:00 GMT".parse().expect("date"));
+    let res = send(&app, revalidation).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers.get(LINK).is_none() && res.headers.get("last-modified").is_none(),
+        "{:?}",
+        res.headers
+    );
+    assert!(dashboard.headers.get("last-modified").is_none() && dashboard.headers.get("etag").is_none());
+
+    // No hint, a near miss of it, or a file that is not a page: nothing to preload.
+    for (path, cookies) in [
+        ("/", None),
+        ("/", Some("signed_in=")),
+        ("/", Some("signed_in=0; token=abc")),
+        ("/", Some("not_signed_in=1")),
+        ("/app.js", Some("signed_in=1")),
+        ("/robots.txt", Some("signed_in=1")),
+        ("/api/tasks", Some("signed_in=1")),
+    ] {
+        let res = page(path, cookies).await;
+        assert!(res.headers.get(LINK).is_none(), "{path} {cookies:?}: {:?}", res.headers.get(LINK));
+    }
+}

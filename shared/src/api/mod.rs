@@ -462,6 +462,8 @@ impl DeleteAccountRequest {
     }
 }
 
+pub mod page_load;
+
 #[cfg(feature = "server")]
 mod from_rows;
 #[cfg(feature = "openapi")]

@@ -1,6 +1,6 @@
 //! The dashboard's state and the API calls that change it.
 
-use shared::api::{Task, UpdateTaskRequest};
+use shared::api::{Task, UpdateTaskRequest, page_load};
 use sycamore::prelude::*;
 
 use crate::api::{ApiError, ApiRequest};
@@ -68,7 +68,8 @@ impl Board {
         self.loads.set(load);
         self.loading.set(true);
         self.owner.spawn(async move {
-            let result = http::fetch::<Vec<Task>>(ApiRequest::list_tasks(pagination::request(page))).await;
+            let result =
+                http::fetch::<Vec<Task>>(ApiRequest::list_tasks(page_load::dashboard_request(page))).await;
             if self.loads.get_untracked() != load {
                 return;
             }

@@ -6,6 +6,7 @@ mod new_task;
 mod pager_nav;
 mod task_item;
 
+use shared::api::page_load;
 use sycamore::prelude::*;
 use sycamore_router::use_search_query;
 
@@ -14,7 +15,6 @@ use self::confirm_delete::ConfirmDelete;
 use self::new_task::NewTask;
 use self::pager_nav::PagerNav;
 use self::task_item::TaskItem;
-use crate::pagination;
 use crate::web::components::FormAlert;
 use crate::web::dom;
 
@@ -23,13 +23,13 @@ const LIST_HEADING: &str = "tasks-heading";
 
 #[component]
 pub fn Dashboard() -> View {
-    let board = Board::new(pagination::page_from_query(&dom::search()));
+    let board = Board::new(page_load::dashboard_page(&dom::search()));
     // The page the address names: first the one opened, then after Back and Forward
     // between pages of tasks, and links to `/` ("Dashboard", the brand) from a later page,
     // which change only the query string.
     let follow_address = move || {
         if dom::pathname() == "/" {
-            board.load(pagination::page_from_query(&dom::search()));
+            board.load(page_load::dashboard_page(&dom::search()));
         }
     };
     dom::on_history_step(follow_address);
