@@ -23,7 +23,9 @@ pub struct User {
     #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
     pub name: String,
+    #[serde(deserialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -36,7 +38,9 @@ pub struct Task {
     pub title: String,
     pub description: Option<String>,
     pub completed: bool,
+    #[serde(deserialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(deserialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -347,6 +351,7 @@ pub struct HealthReport {
     pub status: String,
     /// `connected` or `disconnected`.
     pub database: String,
+    #[serde(deserialize_with = "rfc3339")]
     pub timestamp: DateTime<Utc>,
 }
 
@@ -417,8 +422,10 @@ impl ResetPasswordRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub id: Uuid,
+    #[serde(deserialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
     /// Updated at most every 5 minutes.
+    #[serde(deserialize_with = "rfc3339")]
     pub last_seen_at: DateTime<Utc>,
     /// As the browser sent it, cut to 200 characters.
     pub user_agent: Option<String>,
@@ -434,6 +441,7 @@ pub struct AccountExport {
     pub user: User,
     /// Every task, oldest first.
     pub tasks: Vec<Task>,
+    #[serde(deserialize_with = "rfc3339")]
     pub exported_at: DateTime<Utc>,
 }
 
@@ -463,6 +471,13 @@ impl DeleteAccountRequest {
 }
 
 pub mod page_load;
+
+/// RFC 3339 only, as the API writes its times, read by chrono's parser for exactly that
+/// format rather than by its general one: a smaller web app.
+fn rfc3339<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    DateTime::parse_from_rfc3339(&text).map(|time| time.with_timezone(&Utc)).map_err(serde::de::Error::custom)
+}
 
 #[cfg(feature = "server")]
 mod from_rows;

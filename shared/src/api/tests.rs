@@ -83,3 +83,46 @@ fn error_codes_serialize_as_the_contract_names() {
     assert_eq!(ErrorCode::EmailExists.status(), 400);
     assert_eq!(ErrorCode::RateLimited.status(), 429);
 }
+
+/// A task as the API writes it, with its times as given.
+fn task_json(created_at: &str) -> String {
+    format!(
+        r#"{{"id":1,"user_id":"6f1c2a52-4a8e-4a43-9c43-2a7f1d0e9b10","title":"Milk","description":null,
+        "completed":false,"created_at":"{created_at}","updated_at":"2026-11-25T13:00:00Z"}}"#
+    )
+}
+
+#[test]
+fn times_are_read_as_rfc_3339_only() {
+    let read = |at: &str| serde_json::from_str::<Task>(&task_json(at)).map(|task| task.created_at);
+    let noon = "2026-11-25T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+    assert_eq!(read("2026-11-25T12:00:00Z").unwrap(), noon);
+    assert_eq!(read("2026-11-25T13:30:00+01:30").unwrap(), noon, "an offset is converted to UTC");
+    assert_eq!(read("2026-11-25T12:00:00.000001Z").unwrap().timestamp_subsec_micros(), 1);
+    for bad in
+        ["", "2026-11-25", "2026-11-25T12:00:00", "2026-13-25T12:00:00Z", "noon", "2026-11-25T12:00:00Z\u{0}"]
+    {
+        assert!(read(bad).is_err(), "{bad:?}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+
+    /// Whatever time the API writes (chrono's own serialization), a client reads back.
+    #[test]
+    fn every_time_the_api_writes_reads_back(
+        seconds in -62_135_596_800i64..253_402_300_799, nanos in 0u32..1_000_000_000
+    ) {
+        let at = DateTime::from_timestamp(seconds, nanos).unwrap();
+        let written = serde_json::to_value(at).unwrap();
+        let task: Task = serde_json::from_str(&task_json(written.as_str().unwrap())).unwrap();
+        proptest::prop_assert_eq!(task.created_at, at);
+    }
+
+    /// Any text at all is either a time or a deserialization error, never a panic.
+    #[test]
+    fn any_text_as_a_time_is_read_or_refused(text in "\\PC{0,40}") {
+        let _ = serde_json::from_str::<Task>(&task_json(&text.replace(['"', '\\'], "")));
+    }
+}
