@@ -5,6 +5,7 @@
 //! configuration, the store, auth and the HTTP plumbing every function uses.
 
 pub mod api;
+pub mod cookie_list;
 pub mod domain;
 pub mod session_hint;
 

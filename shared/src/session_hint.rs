@@ -14,7 +14,7 @@ pub const MAX_AGE_SECONDS: i64 = 7 * 24 * 60 * 60;
 
 /// Whether a cookie list (a `Cookie` header's value, or `document.cookie`) holds the hint.
 pub fn is_set(cookies: &str) -> bool {
-    cookies.split(';').filter_map(|pair| pair.trim().split_once('=')).any(|pair| pair == (NAME, VALUE))
+    crate::cookie_list::pairs(cookies).any(|pair| pair == (NAME, VALUE))
 }
 
 #[cfg(test)]

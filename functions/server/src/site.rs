@@ -8,8 +8,8 @@ use std::path::Path;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, COOKIE, ETAG, HeaderMap, IF_MODIFIED_SINCE,
-    IF_NONE_MATCH, LAST_MODIFIED, LINK, VARY,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    LAST_MODIFIED, LINK, VARY,
 };
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -18,6 +18,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use shared::api::page_load;
+use shared::auth::cookie_headers;
 use shared::session_hint;
 use tower::Layer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -70,9 +71,11 @@ async fn cache_control(req: Request, next: Next) -> Response {
 /// browser would then ask for `me`). A page is a kilobyte; nothing else here needs a 304
 /// either, since the hashed files are never revalidated.
 async fn preload_calls(mut req: Request, next: Next) -> Response {
-    let calls =
-        signed_in(req.headers()).then(|| page_load::signed_in_calls(req.uri().path(), req.uri().query()));
+    // A hashed file is never a page: it gets neither preloads nor a whole answer.
+    let mut calls = None;
     if !is_hashed(req.uri().path()) {
+        let signed_in = cookie_headers(req.headers()).any(session_hint::is_set);
+        calls = signed_in.then(|| page_load::signed_in_calls(req.uri().path(), req.uri().query()));
         req.headers_mut().remove(IF_MODIFIED_SINCE);
         req.headers_mut().remove(IF_NONE_MATCH);
     }
@@ -96,10 +99,6 @@ async fn preload_calls(mut req: Request, next: Next) -> Response {
         }
     }
     response
-}
-
-fn signed_in(headers: &HeaderMap) -> bool {
-    headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok()).any(session_hint::is_set)
 }
 
 /// `/frontend-0123456789abcdef_bg.wasm` is; `/index.html` and `/robots.txt` are not.

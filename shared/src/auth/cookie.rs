@@ -3,7 +3,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 
 use super::TOKEN_LIFETIME;
-use crate::session_hint;
+use crate::{cookie_list, session_hint};
 
 pub const SESSION_COOKIE: &str = "token";
 /// Readable by the web app, and secret-free: it only tells the app that a session
@@ -39,14 +39,15 @@ fn cookie(name: &str, value: &str, max_age: i64, http_only: bool, secure: bool) 
     HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("token=; Max-Age=0"))
 }
 
+/// The request's cookie lists, one per `Cookie` header that is text.
+pub fn cookie_headers(headers: &HeaderMap) -> impl Iterator<Item = &str> {
+    headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok())
+}
+
 /// The session token from the `Cookie` header(s), if any.
 pub(super) fn token_from_cookies(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+    cookie_headers(headers)
+        .flat_map(cookie_list::pairs)
         .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
         .map(|(_, value)| value)
 }

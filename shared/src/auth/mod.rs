@@ -14,7 +14,7 @@ mod session_cache;
 mod sweep;
 mod tokens;
 
-pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, session_cookies, signed_out};
+pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, cookie_headers, session_cookies, signed_out};
 pub use current_user::{CurrentUser, VerifiedToken};
 pub use device::SessionDevice;
 pub use last_seen::{LastSeen, record_last_seen};
