@@ -77,5 +77,22 @@ mod tests {
         assert_eq!(signed_in_calls("/", Some("page=3")), ["/api/auth/me", "/api/tasks?page=3&limit=10"]);
         assert_eq!(signed_in_calls("/profile", None), ["/api/auth/me"]);
         assert_eq!(signed_in_calls("/signin", Some("page=3")), ["/api/auth/me"]);
+        // The page number goes into a response header: only a number the API takes gets
+        // there, and anything else, a line break included, means the first page.
+        let first = ["/api/auth/me", "/api/tasks?page=1&limit=10"];
+        assert_eq!(
+            signed_in_calls("/", Some("page=4294967295")),
+            ["/api/auth/me", "/api/tasks?page=4294967295&limit=10"]
+        );
+        for hostile in [
+            "page=4294967296",
+            "page=1\r\nSet-Cookie: token=x",
+            "page=1%0d%0a",
+            "page=%00",
+            "page=+1",
+            "page=",
+        ] {
+            assert_eq!(signed_in_calls("/", Some(hostile)), first, "{hostile:?}");
+        }
     }
 }
