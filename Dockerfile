@@ -3,32 +3,28 @@
 # unless DATABASE_URL says otherwise. scripts/container-test.sh checks this runtime
 # stage without Docker.
 
-# The web app's tool chain, as scripts/install-frontend-tools.sh sets it up: trunk 0.21
-# (0.22 needs a newer rustc), wasm-bindgen-cli equal to the crate in Cargo.lock, and
-# wasm-opt from npm's binaryen 132 (Debian's wasm-opt 108 breaks the bundle).
+# The web app's tool chain, installed by the script that installs it everywhere else
+# (scripts/install-frontend-tools.sh): the wasm32 target and std's source, trunk 0.21
+# (0.22 needs a newer rustc), wasm-bindgen-cli equal to the crate in Cargo.lock, npm's
+# binaryen 132 and esbuild, brotli and zopfli.
 FROM rust:1.95-bookworm AS tools
 # Unpinned: bookworm's point releases drop old package versions; the base tag pins the release.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends nodejs npm \
+    && apt-get install -y --no-install-recommends nodejs npm brotli zopfli \
     && rm -rf /var/lib/apt/lists/*
-RUN rustup target add wasm32-unknown-unknown \
-    && cargo install --locked trunk --version '~0.21'
-COPY Cargo.lock /tmp/Cargo.lock
-SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-# Without --locked: the registry index lacks a version its lock file pins.
-RUN bindgen=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' /tmp/Cargo.lock) \
-    && cargo install wasm-bindgen-cli --version "$bindgen"
-RUN npm install --prefix /opt/binaryen --no-audit --no-fund --loglevel=error binaryen@132
-ENV PATH=/opt/binaryen/node_modules/.bin:$PATH
+WORKDIR /src
+COPY Cargo.lock ./
+COPY scripts/lib.sh scripts/install-frontend-tools.sh scripts/
+RUN scripts/install-frontend-tools.sh
 
 FROM tools AS builder
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked -p server
-# Offline: the pinned tools come from PATH, never from a download.
-WORKDIR /src/frontend
-RUN TRUNK_OFFLINE=true trunk build --release --locked
+# The same build as everywhere: std rebuilt for the bundle, the JS minified, and the
+# .br and .gz copies that `server` sends to the browsers that take them.
+RUN scripts/build-frontend.sh
 
 # Only the binary (its migrations are compiled in) and the built web app. No curl, no
 # certificates: TLS to Postgres uses the webpki roots inside the binary.

@@ -1,7 +1,8 @@
 // Accounts people can recover and control, in a real headless Chromium against the
 // `server` binary (see scripts/e2e.sh), with password-reset mail delivered to a real SMTP
-// server (aiosmtpd) whose maildir is E2E_MAILDIR: the reset flow through the mail, one
-// browser signing another out, the data export, and deleting the account.
+// server (aiosmtpd) whose maildir is E2E_MAILDIR: the reset flow through the mail, an
+// address in any case, one browser signing another out, the data export, and deleting
+// the account.
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
@@ -122,6 +123,27 @@ describe('accounts', { skip: !maildir && 'E2E_MAILDIR is not set: run through sc
     await page.getByRole('alert').filter({ hasText: 'invalid, expired or already used' }).waitFor();
     await page.getByRole('link', { name: 'Send a new link' }).click();
     await page.waitForURL('**/forgot-password');
+  });
+
+  test('an address in another case, non-ASCII letters too, is the same account', async () => {
+    // İ lower-cases to two characters, and the last Σ to a final ς (the one before "." not).
+    const typed = `ÅSA.İ.ΟΔΥΣΣΕΑΣ-${run}@Example.COM`;
+    const user = { name: 'Åsa Lind', email: typed, password: 'one rule for case' };
+    await signUp(user);
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('heading', { name: 'Profile' }).waitFor();
+    // Stored as the server lower-cases it (Rust's std), which is JavaScript's lower case.
+    assert.equal(await page.getByLabel('Email').inputValue(), typed.toLowerCase());
+    // The web app lower-cases with the browser: typed as at signup, it is no change, so
+    // no current password is asked for.
+    await page.getByLabel('Email').fill(typed);
+    await button('Save').click();
+    await page.getByRole('status').filter({ hasText: 'Nothing to save: your profile is unchanged.' }).waitFor();
+    await button('Sign out').click();
+    await page.waitForURL('**/signin');
+    await signIn(page, { ...user, email: typed.toUpperCase() });
+    await button('Sign out').click();
+    await page.waitForURL('**/signin');
   });
 
   test('one browser signs another out, and the other is kept out', async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building the web app needs (scripts/run.sh, scripts/build-frontend.sh),
-# and only what is missing: the wasm32 target, trunk 0.21, wasm-bindgen-cli at the
-# version in Cargo.lock, wasm-opt from npm's binaryen 132, and brotli and zopfli (gzip)
+# and only what is missing: the wasm32 target and std's source, trunk 0.21, wasm-bindgen-cli at the
+# version in Cargo.lock, wasm-opt from npm's binaryen 132, esbuild to minify the JS, and brotli and zopfli (gzip)
 # for the precompressed copies. What only the tests use (Chromium, the e2e packages) is
 # scripts/install-browser-tools.sh's. It takes seconds when everything is there.
 #
@@ -21,6 +21,11 @@ _taskapp_install_frontend_tools() (
     if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
         log "adding the wasm32-unknown-unknown target"
         rustup target add wasm32-unknown-unknown
+    fi
+    # std's source, which the release build recompiles for the bundle (build-frontend.sh).
+    if ! rustup component list --installed | grep -qx rust-src; then
+        log "adding the rust-src component"
+        rustup component add rust-src
     fi
 
     # trunk 0.22 needs a newer rustc than this toolchain; 0.21.x builds with it.
@@ -45,6 +50,14 @@ _taskapp_install_frontend_tools() (
         log "installing wasm-opt (binaryen 132) into $taskapp_tools_dir"
         mkdir -p "$taskapp_tools_dir"
         npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error binaryen@132
+    fi
+
+    # trunk's own JS minifier gives up on wasm-bindgen's `export default`.
+    if [ "$("$taskapp_wasm_opt_bin/esbuild" --version 2>/dev/null)" != "0.25.12" ]; then
+        command -v npm >/dev/null || apt_install nodejs npm
+        log "installing esbuild 0.25.12 into $taskapp_tools_dir"
+        mkdir -p "$taskapp_tools_dir"
+        npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error esbuild@0.25.12
     fi
 
     if ! command -v brotli >/dev/null || ! command -v zopfli >/dev/null; then

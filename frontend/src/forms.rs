@@ -3,6 +3,7 @@
 //! common passwords, which only the server holds).
 
 use shared::api::{CreateTaskRequest, ErrorCode, ProfileRequest, Task, UpdateTaskRequest, User};
+use shared::domain::Email;
 
 use crate::form_errors::{FormErrors, FormShape};
 
@@ -92,7 +93,7 @@ impl ProfileDraft {
     /// Only what changed is sent, so that a name change needs no password.
     pub fn request(&self, user: &User) -> Result<Option<ProfileRequest>, FormErrors> {
         let name = (self.name.trim() != user.name).then(|| self.name.clone());
-        let email = (self.email.trim().to_lowercase() != user.email).then(|| self.email.clone());
+        let email = (Email::normalize(&self.email) != user.email).then(|| self.email.clone());
         let password = (!self.new_password.is_empty()).then(|| self.new_password.clone());
         let current_password = (email.is_some() || password.is_some()).then(|| self.current_password.clone());
         let request = ProfileRequest { name, email, password, current_password };
