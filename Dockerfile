@@ -21,10 +21,10 @@ RUN scripts/install-frontend-tools.sh
 FROM tools AS builder
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked -p server
-# The same build as everywhere: std rebuilt for the bundle, the JS minified, and the
+# The web app as everywhere else: std rebuilt for the bundle, the JS minified, and the
 # .br and .gz copies that `server` sends to the browsers that take them.
-RUN scripts/build-frontend.sh
+RUN cargo build --release --locked -p server \
+    && scripts/build-frontend.sh
 
 # Only the binary (its migrations are compiled in) and the built web app. No curl, no
 # certificates: TLS to Postgres uses the webpki roots inside the binary.
