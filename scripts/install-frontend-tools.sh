@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building the web app needs (scripts/run.sh, scripts/build-frontend.sh),
-# and only what is missing: the wasm32 target and std's source, trunk 0.21, wasm-bindgen-cli at the
-# version in Cargo.lock, wasm-opt from npm's binaryen 132, esbuild to minify the JS, and brotli and zopfli (gzip)
-# for the precompressed copies. What only the tests use (Chromium, the e2e packages) is
-# scripts/install-browser-tools.sh's. It takes seconds when everything is there.
+# and only what is missing: the wasm32 target and std's source, trunk 0.21,
+# wasm-bindgen-cli at the version in Cargo.lock, wasm-opt from npm's binaryen 132,
+# esbuild to minify the JS, and brotli and zopfli (gzip) for the precompressed copies.
+# What only the tests use (Chromium, the e2e packages) is scripts/install-browser-tools.sh's.
+# It takes seconds when everything is there.
 #
 # Run it, or source it: sourcing also puts wasm-opt (and ~/.cargo/bin) on this shell's
 # PATH. Run, it prints the line that does so.
@@ -44,20 +45,15 @@ _taskapp_install_frontend_tools() (
         cargo install wasm-bindgen-cli --version "$bindgen"
     fi
 
-    # npm's binaryen, not Debian's: wasm-opt 108 yields a bundle that fails in the browser.
-    if ! "$taskapp_wasm_opt_bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
+    # From npm, in one install: binaryen's wasm-opt, not Debian's (wasm-opt 108 yields a
+    # bundle that fails in the browser), and esbuild, since trunk's own JS minifier gives
+    # up on wasm-bindgen's `export default`.
+    if ! "$taskapp_wasm_opt_bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132' ||
+        [ "$("$taskapp_wasm_opt_bin/esbuild" --version 2>/dev/null)" != "0.25.12" ]; then
         command -v npm >/dev/null || apt_install nodejs npm
-        log "installing wasm-opt (binaryen 132) into $taskapp_tools_dir"
+        log "installing wasm-opt (binaryen 132) and esbuild 0.25.12 into $taskapp_tools_dir"
         mkdir -p "$taskapp_tools_dir"
-        npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error binaryen@132
-    fi
-
-    # trunk's own JS minifier gives up on wasm-bindgen's `export default`.
-    if [ "$("$taskapp_wasm_opt_bin/esbuild" --version 2>/dev/null)" != "0.25.12" ]; then
-        command -v npm >/dev/null || apt_install nodejs npm
-        log "installing esbuild 0.25.12 into $taskapp_tools_dir"
-        mkdir -p "$taskapp_tools_dir"
-        npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error esbuild@0.25.12
+        npm install --prefix "$taskapp_tools_dir" --no-audit --no-fund --loglevel=error binaryen@132 esbuild@0.25.12
     fi
 
     if ! command -v brotli >/dev/null || ! command -v zopfli >/dev/null; then
