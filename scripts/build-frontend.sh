@@ -19,6 +19,12 @@ export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 
+# trunk runs cargo offline (below), so every crate is fetched first: the workspace's for
+# all platforms, then, for wasm32 with the build-std settings above, std's own (the
+# rust-src Cargo.lock), which nothing else on a fresh machine downloads.
+cargo fetch --locked
+cargo fetch --locked --target wasm32-unknown-unknown
+
 cd frontend
 # Offline: the pinned tools must come from PATH, never from a download.
 TRUNK_OFFLINE=true trunk build --release --minify --locked "$@"
