@@ -58,6 +58,12 @@ impl FromStr for LogFormat {
 /// The shortest `JWT_SECRET` (and `ORIGIN_SECRET`) accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
 const DEFAULT_BCRYPT_COST: u32 = 12;
+/// SQLite's default pool. It writes one at a time, and sqlx gives each connection a
+/// thread of its own, with its own page cache and malloc arena: past a few, more
+/// connections add memory and cross-thread hand-offs, not speed (`bench/RESULTS.md`,
+/// 2026-12-04: 4 against 20 gave 32 against 44 MiB and 342 against 482 µs of CPU per
+/// list request).
+const SQLITE_MAX_CONNECTIONS: u32 = 4;
 
 /// What a runtime assumes for the variables it is not given, where the two differ.
 struct Defaults {
@@ -192,9 +198,14 @@ impl Config {
         if !(4..=31).contains(&bcrypt_cost) {
             return Err(ConfigError::new("BCRYPT_COST", "must be between 4 and 31"));
         }
+        let pool_default = if database_url.starts_with("sqlite:") {
+            defaults.max_connections.min(SQLITE_MAX_CONNECTIONS)
+        } else {
+            defaults.max_connections
+        };
         let database = DatabaseSettings {
             max_connections: positive(
-                parse(&var, "DB_MAX_CONNECTIONS", defaults.max_connections)?,
+                parse(&var, "DB_MAX_CONNECTIONS", pool_default)?,
                 "DB_MAX_CONNECTIONS",
             )?,
             acquire_timeout: seconds(&var, "DB_ACQUIRE_TIMEOUT_SECS", defaults.acquire_timeout_secs)?,

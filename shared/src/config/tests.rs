@@ -95,12 +95,24 @@ fn server_defaults_and_origin_list() {
     let server = config.server.clone().unwrap();
     assert_eq!((server.host.as_str(), server.port), ("0.0.0.0", 7860));
     assert_eq!(server.static_dir, std::path::PathBuf::from("frontend/dist"));
-    assert_eq!(config.database.max_connections, 20);
+    assert_eq!(config.database.max_connections, 4, "SQLite's pool");
     assert_eq!(config.database.acquire_timeout, Duration::from_secs(30));
     assert_eq!(config.database.statement_cache_capacity, 100);
     assert!(config.trusted_proxies.is_empty());
     assert_eq!(config.allowed_origins, ["https://a.example", "https://b.example"]);
     assert_eq!(config.log_format, LogFormat::Pretty);
+}
+
+#[test]
+fn the_pool_default_follows_the_store_and_the_variable_wins() {
+    let pool = |vars: &[(&str, &str)]| {
+        let mut vars = vars.to_vec();
+        vars.push(("JWT_SECRET", SECRET));
+        Config::from_lookup(Runtime::Server, lookup(&vars)).unwrap().database.max_connections
+    };
+    assert_eq!(pool(&[("DATABASE_URL", "postgres://db/app")]), 20);
+    assert_eq!(pool(&[]), 4, "the default store is SQLite");
+    assert_eq!(pool(&[("DATABASE_URL", "sqlite://data/x.db"), ("DB_MAX_CONNECTIONS", "12")]), 12);
 }
 
 #[test]

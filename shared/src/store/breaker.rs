@@ -20,6 +20,9 @@ struct State {
     /// The last connection failure seen, so connections idle since then are checked
     /// before they are used again.
     last_failure: Option<Instant>,
+    /// The last call the database answered, so a wait for a busy pool is told apart
+    /// from a database that does not answer.
+    last_success: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +43,7 @@ pub enum Permit {
 
 impl Breaker {
     pub fn new(threshold: u32, cooldown: Duration, probe_timeout: Duration) -> Self {
-        let state = State { phase: Phase::Closed { failures: 0 }, last_failure: None };
+        let state = State { phase: Phase::Closed { failures: 0 }, last_failure: None, last_success: None };
         Self { threshold, cooldown, probe_timeout, state: Mutex::new(state) }
     }
 
@@ -71,6 +74,8 @@ impl Breaker {
         let now = Instant::now();
         if connection_failed {
             state.last_failure = Some(now);
+        } else {
+            state.last_success = Some(now);
         }
         match (state.phase, connection_failed) {
             (Phase::Closed { failures }, false) if failures > 0 => {
@@ -81,6 +86,16 @@ impl Breaker {
             }
             (Phase::Closed { failures }, true) => state.phase = Phase::Closed { failures: failures + 1 },
             _ => {}
+        }
+    }
+
+    /// A call that waited since `since` got no connection in time. It is an outage only
+    /// if no call was answered meanwhile: otherwise the database was answering, and the
+    /// connections were busy with other calls.
+    pub fn record_wait_timeout(&self, since: Instant) {
+        let answered = self.lock().last_success.is_some_and(|at| at >= since);
+        if !answered {
+            self.record(true);
         }
     }
 
@@ -179,6 +194,17 @@ mod tests {
         assert_eq!(breaker.permit(), Permit::Probe, "and a new probe follows the cool-down");
         breaker.record_probe(true);
         assert_eq!(breaker.permit(), Permit::Allowed);
+    }
+
+    #[test]
+    fn a_wait_for_a_busy_pool_is_not_an_outage() {
+        let breaker = Breaker::new(1, LONG, LONG);
+        let since = Instant::now();
+        breaker.record(false);
+        breaker.record_wait_timeout(since);
+        assert_eq!(breaker.permit(), Permit::Allowed, "a call was answered during the wait");
+        breaker.record_wait_timeout(Instant::now());
+        assert_eq!(breaker.permit(), Permit::Refused, "nothing was answered during this one");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use sqlx::{Connection, Database, Pool};
+use tokio::sync::oneshot;
 use tokio::time::{Instant, timeout};
 
 use super::StoreError;
@@ -19,7 +20,7 @@ use crate::config::DatabaseSettings;
 /// that the breaker still learns what the database did, getting a connection, where an
 /// unreachable database shows first, runs in a task of its own that always reports;
 /// and the probe that may close the breaker is the guard's own task, never a request.
-/// A call that finished cleanly leaves its connection with `warm` for the next one.
+/// A call that finished cleanly hands its connection, through `warm`, to the next one.
 pub struct Guard<DB: Database> {
     pool: Pool<DB>,
     breaker: Arc<Breaker>,
@@ -112,21 +113,58 @@ impl<DB: Database> Guard<DB> {
                 return Err(StoreError::Unavailable);
             }
         }
-        if let Taken::Ready(lease) = self.warm.take(&self.breaker) {
-            return Ok(lease);
-        }
+        let mut handed = match self.warm.take(&self.breaker) {
+            Taken::Ready(lease) => return Ok(lease),
+            Taken::Queued(handed) => handed,
+        };
+        // The pool is asked while the queue waits: it is the only way to a new
+        // connection, and where an unreachable database shows first. If the queue
+        // answers first, an ask that may be opening a connection is left to finish and
+        // the next call gets that connection: cut short, the pool would stay below its
+        // size and keep paying for connects.
+        let may_connect = self.pool.size() < self.pool.options().get_max_connections();
+        let (answer, mut acquired) = oneshot::channel();
         let (pool, breaker, warm) = (self.pool.clone(), self.breaker.clone(), self.warm.clone());
+        let asked = std::time::Instant::now();
         let acquiring = tokio::spawn(async move {
             let result = timeout_at(deadline, pool.acquire()).await;
-            warm.dequeued();
-            if matches!(&result, Err(e) if is_connection_failure(e)) {
-                breaker.record(true);
+            match &result {
+                Err(sqlx::Error::PoolTimedOut) => breaker.record_wait_timeout(asked),
+                Err(e) if is_connection_failure(e) => breaker.record(true),
+                _ => {}
             }
-            result
+            // The caller gave up, or was handed a connection first: the next call gets it.
+            if let Err(Ok(conn)) = answer.send(result) {
+                warm.put(Lease::new(conn));
+            }
         });
-        match acquiring.await {
-            Ok(result) => result.map(Lease::new).map_err(StoreError::from),
-            Err(crashed) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(crashed)))),
+        tokio::select! {
+            biased;
+            Ok(lease) = &mut handed => {
+                if !may_connect {
+                    acquiring.abort();
+                }
+                acquired.close();
+                if let Ok(Ok(conn)) = acquired.try_recv() {
+                    self.warm.put(Lease::new(conn));
+                }
+                Ok(lease)
+            }
+            result = &mut acquired => {
+                handed.close();
+                let late = handed.try_recv().ok();
+                match (result, late) {
+                    (Ok(Ok(conn)), late) => {
+                        if let Some(lease) = late {
+                            self.warm.put(lease);
+                        }
+                        Ok(Lease::new(conn))
+                    }
+                    (_, Some(lease)) => Ok(lease),
+                    (Ok(Err(e)), None) => Err(StoreError::from(e)),
+                    (Err(lost), None) => Err(StoreError::Database(sqlx::Error::Io(std::io::Error::other(lost)))),
+                }
+            }
         }
     }
 

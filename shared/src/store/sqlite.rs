@@ -25,10 +25,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(busy_timeout(settings.call_timeout))
             .foreign_keys(true)
-            // Each connection keeps its own page cache (2 MiB by default), and the pool
-            // holds up to 20 connections; the operating system caches the file once for
-            // all of them, so a small cache per connection costs little speed and most
-            // of the memory.
+            // Each connection keeps its own page cache (2 MiB by default); the operating
+            // system caches the file once for all of them, so a small cache per
+            // connection costs little speed and saves most of the memory.
             .pragma("cache_size", format!("-{SQLITE_CACHE_KIB}"));
         if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
@@ -43,8 +42,8 @@ impl SqliteStore {
     }
 }
 
-/// Each connection's page cache, in KiB: with 20 connections, up to 5 MiB of the server's
-/// 50 MB memory budget, which the benchmark's SQLite runs come within a few MiB of.
+/// Each connection's page cache, in KiB: 1 MiB with the default pool of 4, and 5 MiB
+/// of the server's 50 MB memory budget if `DB_MAX_CONNECTIONS` is raised to 20.
 const SQLITE_CACHE_KIB: u32 = 256;
 
 /// How long a write waits for another connection's lock: well inside the call bound,

@@ -1,9 +1,11 @@
+use std::collections::VecDeque;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::Database;
 use sqlx::pool::PoolConnection;
+use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::breaker::Breaker;
@@ -27,9 +29,10 @@ pub struct WarmConnections<DB: Database> {
 
 struct Inner<DB: Database> {
     ready: Vec<Warm<DB>>,
-    /// Calls waiting for the pool: while there are any, a finished connection goes
-    /// back to the pool, which hands it to them, instead of waiting here.
-    waiting: usize,
+    /// Calls waiting for a connection, oldest first. A finished connection goes
+    /// straight to the oldest one still waiting: back through the pool it would cost
+    /// sqlx's test on release, a round trip per query under load.
+    queue: VecDeque<oneshot::Sender<Lease<DB>>>,
 }
 
 struct Warm<DB: Database> {
@@ -94,23 +97,24 @@ impl<DB: Database> Drop for Conn<DB> {
     }
 }
 
-/// What `take` found: a connection to use, or none and a place in the pool's queue.
+/// What `take` found: a connection to use, or none and a place in the queue, where
+/// the next call to finish hands its connection on.
 pub enum Taken<DB: Database> {
     Ready(Lease<DB>),
-    Queued,
+    Queued(oneshot::Receiver<Lease<DB>>),
 }
 
 impl<DB: Database> WarmConnections<DB> {
     pub fn new() -> Self {
-        Self { inner: Mutex::new(Inner { ready: Vec::new(), waiting: 0 }) }
+        Self { inner: Mutex::new(Inner { ready: Vec::new(), queue: VecDeque::new() }) }
     }
 
     /// The most recently used connection that is still fit to reuse, by the rule the
     /// pool applies to its idle ones (a connection idle longer than `IDLE_BEFORE_PING`
     /// goes back to the pool, which tests it and closes it once idle too long), or a place in
-    /// the queue for the pool (give it back with `dequeued`). A connection kept since a
-    /// connection failure was seen is closed: the outage may have broken it, and sqlx's
-    /// test on release could hang on a database that does not answer.
+    /// the queue. A connection kept since a connection failure was seen is closed: the
+    /// outage may have broken it, and sqlx's test on release could hang on a database
+    /// that does not answer.
     pub fn take(&self, breaker: &Breaker) -> Taken<DB> {
         let mut inner = self.lock();
         while let Some(mut warm) = inner.ready.pop() {
@@ -121,8 +125,12 @@ impl<DB: Database> WarmConnections<DB> {
                 return Taken::Ready(Lease { conn: warm.conn, leased_at: warm.leased_at });
             }
         }
-        inner.waiting += 1;
-        Taken::Queued
+        // Places whose callers gave up are pruned here too, so the queue cannot grow
+        // while no call finishes.
+        inner.queue.retain(|place| !place.is_closed());
+        let (place, handed) = oneshot::channel();
+        inner.queue.push_back(place);
+        Taken::Queued(handed)
     }
 
     /// Closes every kept connection: the breaker opened, so they are suspect, and its
@@ -134,33 +142,22 @@ impl<DB: Database> WarmConnections<DB> {
         }
     }
 
-    /// A queued call has its answer from the pool.
-    pub fn dequeued(&self) {
-        let mut inner = self.lock();
-        inner.waiting = inner.waiting.saturating_sub(1);
-    }
-
-    /// Keeps the connection of a call that finished cleanly, unless a call is waiting
-    /// for the pool or the lease is over: then it goes back to the pool.
+    /// Hands the connection of a call that finished cleanly to the oldest call still
+    /// waiting, or keeps it for the next one. Once the lease is over it goes back to
+    /// the pool instead.
     pub fn put(&self, lease: Lease<DB>) {
         if lease.leased_at.elapsed() >= LEASE {
             return;
         }
-        let returned = {
-            let mut inner = self.lock();
-            if inner.waiting > 0 {
-                Some(lease)
-            } else {
-                inner.ready.push(Warm {
-                    conn: lease.conn,
-                    leased_at: lease.leased_at,
-                    idle_since: Instant::now(),
-                });
-                None
+        let mut lease = lease;
+        let mut inner = self.lock();
+        while let Some(place) = inner.queue.pop_front() {
+            match place.send(lease) {
+                Ok(()) => return,
+                Err(refused) => lease = refused,
             }
-        };
-        // Dropped outside the lock: going back to the pool spawns sqlx's test.
-        drop(returned);
+        }
+        inner.ready.push(Warm { conn: lease.conn, leased_at: lease.leased_at, idle_since: Instant::now() });
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner<DB>> {
@@ -183,6 +180,7 @@ impl<DB: Database> Drop for WarmConnections<DB> {
 #[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
     use sqlx::sqlite::{Sqlite, SqlitePoolOptions};
@@ -228,13 +226,22 @@ mod tests {
         assert_eq!(select_one(&guard).await.expect("the probe closed the breaker"), 1);
     }
 
-    /// A kept connection must not strand the calls queued for the pool: with one
-    /// connection, each finished call hands it on instead of keeping it.
+    /// A kept connection must not strand the calls waiting for one: with one
+    /// connection, each finished call hands it to the next, and never through the pool,
+    /// whose test on release would cost a round trip per call.
     #[tokio::test]
-    async fn calls_queued_for_the_pool_get_the_connection_a_call_finished_with() {
+    async fn waiting_calls_are_handed_the_connection_a_call_finished_with() {
         let settings = settings(5);
-        let pool =
-            SqlitePoolOptions::new().max_connections(1).connect_lazy("sqlite::memory:").expect("a pool");
+        let releases = Arc::new(AtomicUsize::new(0));
+        let counted = releases.clone();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .after_release(move |_, _| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async { Ok(true) })
+            })
+            .connect_lazy("sqlite::memory:")
+            .expect("a pool");
         let guard = Arc::new(Guard::new(pool, Guard::<Sqlite>::breaker(&settings), &settings));
         let mut calls = JoinSet::new();
         for _ in 0..20 {
@@ -252,5 +259,6 @@ mod tests {
         while let Some(answer) = calls.join_next().await {
             assert!(matches!(answer, Ok(Ok(1))), "{answer:?}");
         }
+        assert_eq!(releases.load(Ordering::SeqCst), 0, "connections went back through the pool");
     }
 }
