@@ -71,6 +71,21 @@ impl Breaker {
     /// opened change nothing: only the probe closes it.
     pub fn record(&self, connection_failed: bool) {
         let mut state = self.lock();
+        self.count(&mut state, connection_failed);
+    }
+
+    /// A call that waited since `since` got no connection in time. It is an outage only
+    /// if no call was answered meanwhile: otherwise the database was answering, and the
+    /// connections were busy with other calls. Decided and counted under one lock, so
+    /// an answer that lands in between is not missed.
+    pub fn record_wait_timeout(&self, since: Instant) {
+        let mut state = self.lock();
+        if state.last_success.is_none_or(|at| at < since) {
+            self.count(&mut state, true);
+        }
+    }
+
+    fn count(&self, state: &mut State, connection_failed: bool) {
         let now = Instant::now();
         if connection_failed {
             state.last_failure = Some(now);
@@ -82,20 +97,10 @@ impl Breaker {
                 state.phase = Phase::Closed { failures: 0 };
             }
             (Phase::Closed { failures }, true) if failures + 1 >= self.threshold => {
-                self.open(&mut state, now);
+                self.open(state, now);
             }
             (Phase::Closed { failures }, true) => state.phase = Phase::Closed { failures: failures + 1 },
             _ => {}
-        }
-    }
-
-    /// A call that waited since `since` got no connection in time. It is an outage only
-    /// if no call was answered meanwhile: otherwise the database was answering, and the
-    /// connections were busy with other calls.
-    pub fn record_wait_timeout(&self, since: Instant) {
-        let answered = self.lock().last_success.is_some_and(|at| at >= since);
-        if !answered {
-            self.record(true);
         }
     }
 
