@@ -198,7 +198,7 @@ impl Config {
         if !(4..=31).contains(&bcrypt_cost) {
             return Err(ConfigError::new("BCRYPT_COST", "must be between 4 and 31"));
         }
-        let pool_default = if database_url.starts_with("sqlite:") {
+        let pool_default = if is_sqlite_url(&database_url) {
             defaults.max_connections.min(SQLITE_MAX_CONNECTIONS)
         } else {
             defaults.max_connections
@@ -276,6 +276,11 @@ impl Config {
     }
 }
 
+/// Whether `DATABASE_URL` names the SQLite store; anything else accepted is Postgres.
+pub fn is_sqlite_url(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
 /// `DATABASE_URL`, or the runtime's default, when it names a store this build knows.
 pub fn database_url(
     runtime: Runtime,
@@ -290,7 +295,7 @@ pub fn database_url(
     };
     if !(database_url.starts_with("postgres://")
         || database_url.starts_with("postgresql://")
-        || database_url.starts_with("sqlite:"))
+        || is_sqlite_url(&database_url))
     {
         return Err(ConfigError::new(
             "DATABASE_URL",

@@ -208,7 +208,7 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the backend named by `url`, without connecting yet. A build without the
 /// `sqlite` feature (the Lambda functions) refuses a `sqlite:` URL.
 pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
-    if url.starts_with("sqlite:") {
+    if crate::config::is_sqlite_url(url) {
         #[cfg(feature = "sqlite")]
         return Ok(Arc::new(SqliteStore::connect(url, settings)?));
         #[cfg(not(feature = "sqlite"))]
