@@ -77,6 +77,29 @@ store_tests! {
         assert_eq!(checked, MAX_FAILED_CHECKS, "exactly the allowed number of guesses were compared");
     }
 
+    // Checks turned away while others were in flight compared nothing, so they must not
+    // stay counted: 30 sign-ins at once with the right password used to leave the
+    // account locked for the whole window.
+    async fn right_passwords_at_once_do_not_lock_the_account(app) {
+        app.user("ann@example.com").await;
+        let app = Arc::new(app);
+        let signins: Vec<_> = (0..30)
+            .map(|_| {
+                let app = app.clone();
+                let right = json!({"email": "ann@example.com", "password": TEST_PASSWORD});
+                tokio::spawn(async move {
+                    app.call(Method::POST, "/api/auth/signin", Some(right), None).await.status.as_u16()
+                })
+            })
+            .collect();
+        for signin in signins {
+            let status = signin.await.expect("task");
+            assert!(matches!(status, 200 | 429), "unexpected status {status}");
+        }
+        let after = app.invoke(signin_event("ann@example.com", TEST_PASSWORD, "203.0.113.50")).await;
+        assert_eq!(after["statusCode"], 200, "{after}");
+    }
+
     async fn a_right_password_is_not_counted(app) {
         app.user("ann@example.com").await;
         wrong_signins(&app, "ann@example.com", MAX_FAILED_CHECKS as usize - 1).await;
