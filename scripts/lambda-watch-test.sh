@@ -27,11 +27,11 @@ log "migrating $DATABASE_URL"
 cargo run --quiet --locked -p server -- migrate
 # Built now, so that watch only starts them and the timings measure no compilation. On
 # SQLite, so with the store that Lambda builds leave out.
-cargo build --quiet --locked -p health -p tasks --features shared/sqlite
+cargo build --quiet --locked -p health -p tasks --features backend/sqlite
 
 port=$(free_port)
 base=http://127.0.0.1:$port
-cargo lambda watch --features shared/sqlite --invoke-address 127.0.0.1 --invoke-port "$port" >"$fail_log" 2>&1 &
+cargo lambda watch --features backend/sqlite --invoke-address 127.0.0.1 --invoke-port "$port" >"$fail_log" 2>&1 &
 watch_pid=$!
 # It starts each function in a process group of its own: stop_process stops them by id.
 on_exit stop_process "$watch_pid"

@@ -7,7 +7,7 @@ loader (which turns !Ref, !Sub and the other short tags into their long forms):
 - the API behaviours forward every viewer header but Host, so CloudFront-Viewer-Address
   too, and copy the viewer's Host for the origin check;
 - the site behaviour sends the container's Content-Security-Policy (compared with
-  functions/server/src/site.rs) and security headers (shared/src/http/hardening.rs);
+  functions/server/src/site.rs) and security headers (crates/backend/src/http/hardening.rs);
 - every behaviour compresses.
 
 Run by scripts/deploy-checks.sh with the deploy tools' Python: python scripts/template_test.py
@@ -82,7 +82,7 @@ class Template(unittest.TestCase):
         self.assertIn("CloudFront-Viewer-Address", config["Comment"])
         code = self.resources["ViewerHostFunction"]["Properties"]["FunctionCode"]
         self.assertIn("request.headers['x-forwarded-host'] = { value: request.headers.host.value }", code)
-        lambda_rs = (ROOT / "shared/src/lambda.rs").read_text()
+        lambda_rs = (ROOT / "crates/lambda/src/lib.rs").read_text()
         for header in ["x-origin-verify", "cloudfront-viewer-address", "x-forwarded-host"]:
             self.assertIn(f'"{header}"', lambda_rs)
 
@@ -118,7 +118,7 @@ class Template(unittest.TestCase):
             "STRICT_TRANSPORT_SECURITY": "max-age=%d%s"
             % (hsts["AccessControlMaxAgeSec"], "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""),
         }
-        hardening = (ROOT / "shared/src/http/hardening.rs").read_text()
+        hardening = (ROOT / "crates/backend/src/http/hardening.rs").read_text()
         for header, value in sent.items():
             match = re.search(header + r',\s*HeaderValue::from_static\("([^"]*)"\)', hardening)
             self.assertIsNotNone(match, header)

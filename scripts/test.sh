@@ -51,7 +51,7 @@ stage_lint() {
     rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
-    cargo clippy -p frontend -p shared --target wasm32-unknown-unknown --locked -- -D warnings
+    cargo clippy -p frontend -p contract --target wasm32-unknown-unknown --locked -- -D warnings
     step "lint: deployment lints and ShellCheck"
     scripts/deploy-checks.sh
 }
@@ -70,7 +70,7 @@ stage_unit() {
     step "unit: coverage, backend (at least 80 % of lines)"
     cargo llvm-cov report --summary-only --ignore-filename-regex '(frontend|bench)/' --fail-under-lines 80
     step "unit: coverage, web app (at least 70 % of lines)"
-    cargo llvm-cov report --summary-only --ignore-filename-regex '(shared|functions|bench)/' --fail-under-lines 70
+    cargo llvm-cov report --summary-only --ignore-filename-regex '(crates|functions|bench)/' --fail-under-lines 70
 }
 
 stage_browser() {

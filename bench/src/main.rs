@@ -13,8 +13,8 @@ mod server;
 
 use std::time::{Duration, Instant};
 
-use shared::AppState;
-use shared::config::{Config, Runtime};
+use backend::AppState;
+use backend::config::{Config, Runtime};
 use sqlx::Connection;
 
 use load::{Op, Stats};

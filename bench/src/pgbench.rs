@@ -4,13 +4,13 @@
 use std::process::Command;
 use std::time::Duration;
 
-use shared::store::sql;
 use sqlx::PgPool;
+use store::sql;
 
 use crate::seed::Fixture;
 
 /// Maps a random number to a seeded session, so the scripts can act as a real user.
-pub async fn prepare(pool: &PgPool, fixture: &Fixture, state: &shared::AppState) {
+pub async fn prepare(pool: &PgPool, fixture: &Fixture, state: &backend::AppState) {
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS bench_sessions (n INT PRIMARY KEY, session_id UUID, user_id UUID)",
     )

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use shared::AppState;
-use shared::api::CreateTaskRequest;
-use shared::auth::{SessionDevice, start_session};
-use shared::domain::{Email, UserName};
-use shared::store::NewUser;
+use backend::AppState;
+use backend::auth::{SessionDevice, start_session};
+use contract::api::CreateTaskRequest;
+use contract::domain::{Email, UserName};
+use store::NewUser;
 
 use crate::load::Op;
 
@@ -63,8 +63,11 @@ impl Fixture {
 }
 
 pub async fn seed(state: &AppState, users: usize, tasks_per_user: usize) -> Arc<Fixture> {
-    let hash =
-        state.passwords.hash(&shared::domain::Password::parse(PASSWORD).expect("valid")).await.expect("hash");
+    let hash = state
+        .passwords
+        .hash(&contract::domain::Password::parse(PASSWORD).expect("valid"))
+        .await
+        .expect("hash");
     let run = uuid::Uuid::new_v4().simple().to_string();
     let mut seeded = Vec::with_capacity(users);
     for chunk in (0..users).collect::<Vec<_>>().chunks(16) {

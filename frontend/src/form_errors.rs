@@ -1,8 +1,8 @@
 //! What a form shows after a failed submit: messages next to the fields they concern,
 //! and at most one message for the form as a whole.
 
-use shared::api::ErrorCode;
-use shared::domain::FieldErrors;
+use contract::api::ErrorCode;
+use contract::domain::FieldErrors;
 
 use crate::api::ApiError;
 
@@ -68,7 +68,7 @@ impl FormErrors {
 
 #[cfg(test)]
 mod tests {
-    use shared::api::ErrorBody;
+    use contract::api::ErrorBody;
 
     use super::*;
 

@@ -2,8 +2,8 @@
 //! with the server's rules before anything leaves the browser (all but the list of
 //! common passwords, which only the server holds).
 
-use shared::api::{CreateTaskRequest, ErrorCode, ProfileRequest, Task, UpdateTaskRequest, User};
-use shared::domain::Email;
+use contract::api::{CreateTaskRequest, ErrorCode, ProfileRequest, Task, UpdateTaskRequest, User};
+use contract::domain::Email;
 
 use crate::form_errors::{FormErrors, FormShape};
 
@@ -106,7 +106,7 @@ impl ProfileDraft {
 
 #[cfg(test)]
 mod tests {
-    use shared::api::{SigninRequest, SignupRequest};
+    use contract::api::{SigninRequest, SignupRequest};
 
     use super::*;
 
@@ -160,7 +160,7 @@ mod tests {
         let body = r#"{"success":false,"error":{"code":"VALIDATION_ERROR","message":"Some fields need your attention.",
             "details":{"password":"This password is too common. Choose one that is harder to guess."}}}"#;
         for shape in [SIGNUP, PROFILE] {
-            let error = crate::api::decode::<shared::api::Session>(422, body).expect_err("a refusal");
+            let error = crate::api::decode::<contract::api::Session>(422, body).expect_err("a refusal");
             let errors = FormErrors::from_api(&error, shape);
             let message = errors.field("password").expect("a message for Password");
             assert!(message.starts_with("This password is too common"), "{message}");

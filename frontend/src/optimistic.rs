@@ -1,7 +1,7 @@
 //! Changes shown in the task list before the API confirms them, and how each one is
 //! undone when the API refuses.
 
-use shared::api::Task;
+use contract::api::Task;
 
 use crate::api::ApiError;
 
@@ -55,7 +55,7 @@ pub fn undone_message(change: Change, title: &str, error: &ApiError) -> String {
 
 #[cfg(test)]
 mod tests {
-    use shared::api::{ErrorBody, ErrorCode};
+    use contract::api::{ErrorBody, ErrorCode};
 
     use super::*;
 

@@ -1,7 +1,7 @@
 //! The dashboard's address for a page of tasks, and what its pager offers. Which page an
-//! address names, and the request for it, are `shared::api::page_load`'s.
+//! address names, and the request for it, are `contract::api::page_load`'s.
 
-use shared::api::{Pagination, page_load};
+use contract::api::{Pagination, page_load};
 
 /// The dashboard's address for `page`, so that a reload stays on it.
 pub fn location_for(page: u32) -> String {

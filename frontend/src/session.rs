@@ -7,8 +7,8 @@
 //! `GET /api/auth/me` on load. Being a cookie, it follows the session however the session
 //! was made, through the app or straight through the API.
 
-use shared::api::User;
-use shared::session_hint;
+use contract::api::User;
+use contract::session_hint;
 
 use crate::api::ApiError;
 
@@ -147,7 +147,7 @@ pub fn gate<P: Guarded>(page: P, session: &SessionState) -> Gate<P> {
 
 #[cfg(test)]
 mod tests {
-    use shared::api::{ErrorBody, ErrorCode};
+    use contract::api::{ErrorBody, ErrorCode};
 
     use super::*;
 

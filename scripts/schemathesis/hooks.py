@@ -12,7 +12,7 @@ import schemathesis
 PATHS = {"/api/auth/signup", "/api/auth/profile", "/api/auth/reset-password"}
 MIN_BYTES, MAX_BYTES = 8, 72
 COMMON = frozenset(
-    (Path(__file__).resolve().parents[2] / "shared/src/domain/common_passwords.txt").read_text().split()
+    (Path(__file__).resolve().parents[2] / "crates/contract/src/domain/common_passwords.txt").read_text().split()
 )
 
 

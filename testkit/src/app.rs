@@ -13,12 +13,12 @@ use serde_json::Value;
 use sqlx::Connection;
 use tower::ServiceExt;
 
-use shared::api::User;
-use shared::auth::{SessionDevice, start_session};
-use shared::config::{Config, Runtime};
-use shared::domain::{Email, Password, UserName};
-use shared::state::AppState;
-use shared::store::{self, NewUser, Store};
+use backend::auth::{SessionDevice, start_session};
+use backend::config::{Config, Runtime};
+use backend::state::AppState;
+use contract::api::User;
+use contract::domain::{Email, Password, UserName};
+use store::{self, NewUser, Store};
 
 use crate::TempDir;
 
@@ -144,7 +144,7 @@ impl TestApp {
     /// every deployment adds.
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
         let app =
-            shared::http::finish(self.router.clone().fallback(shared::http::not_found), &self.state.config);
+            backend::http::finish(self.router.clone().fallback(backend::http::not_found), &self.state.config);
         let response = app.oneshot(request).await.expect("infallible");
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("read body").to_bytes();
@@ -184,7 +184,7 @@ impl TestApp {
     pub async fn invoke(&self, event: Value) -> Value {
         let payload = serde_json::from_value(event).expect("a valid API Gateway event");
         let mut adapter =
-            lambda_http::Adapter::from(shared::lambda::service(self.router.clone(), &self.state.config));
+            lambda_http::Adapter::from(lambda::service(self.router.clone(), &self.state.config));
         let response = adapter.call(LambdaEvent::new(payload, Context::default())).await.expect("infallible");
         serde_json::to_value(response).expect("serializable response")
     }

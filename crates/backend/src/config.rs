@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use ipnet::IpNet;
+use store::{DatabaseSettings, is_sqlite_url};
 
 pub use mail::MailSettings;
 pub use server::ServerSettings;
@@ -128,23 +129,6 @@ pub struct Config {
     /// What CloudFront sends in `X-Origin-Verify`. When set, a Lambda function answers
     /// only requests that carry it, and believes their `CloudFront-Viewer-Address`.
     pub origin_secret: Option<String>,
-}
-
-/// How the pool and the circuit breaker around it behave.
-#[derive(Debug, Clone, Copy)]
-pub struct DatabaseSettings {
-    pub max_connections: u32,
-    pub acquire_timeout: Duration,
-    pub idle_timeout: Duration,
-    /// 0 turns prepared-statement caching off, for PgBouncer in transaction mode.
-    pub statement_cache_capacity: usize,
-    /// The most one store call may take, waiting for a connection included; a call that
-    /// runs over counts as a connection failure. sqlx keeps retrying a refused
-    /// connection until the acquire timeout, so without this an outage would hold
-    /// requests for the whole acquire timeout before the breaker saw anything.
-    pub call_timeout: Duration,
-    pub breaker_threshold: u32,
-    pub breaker_cooldown: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -274,11 +258,6 @@ impl Config {
     pub fn bcrypt_cost_is_weak(&self) -> bool {
         self.bcrypt_cost < DEFAULT_BCRYPT_COST
     }
-}
-
-/// Whether `DATABASE_URL` names the SQLite store; anything else accepted is Postgres.
-pub fn is_sqlite_url(url: &str) -> bool {
-    url.starts_with("sqlite:")
 }
 
 /// `DATABASE_URL`, or the runtime's default, when it names a store this build knows.

@@ -6,10 +6,10 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::api::{ErrorBody, ErrorCode, Failure};
 use crate::auth::{PasswordError, TokenError};
-use crate::domain::FieldErrors;
-use crate::store::StoreError;
+use contract::api::{ErrorBody, ErrorCode, Failure};
+use contract::domain::FieldErrors;
+use store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use crate::auth::{LastSeen, PasswordHasher, SessionCache, SweepClock, TokenKeys};
 use crate::config::Config;
 use crate::mail::Mailer;
-use crate::store::{self, Store};
+use store::{self, Store};
 
 /// Everything a handler needs, built once per process and cloned per request.
 #[derive(Clone)]

@@ -14,12 +14,13 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt, Service};
 use sha2::{Digest as _, Sha256};
 
-use crate::config::{Config, Runtime};
-use crate::error::ApiError;
-use crate::http::{ClientIp, finish, not_found};
-use crate::secrets;
-use crate::startup;
-use crate::state::AppState;
+use backend::config::{Config, Runtime};
+use backend::error::ApiError;
+use backend::http::{ClientIp, finish, not_found};
+use backend::startup;
+use backend::state::AppState;
+
+pub mod secrets;
 
 /// Builds the state once per cold start (secrets given by reference, configuration, a
 /// lazy pool), then serves API Gateway v1/v2 and function URL events. Never migrates:

@@ -14,7 +14,7 @@ use aws_config::{BehaviorVersion, ConfigLoader};
 use aws_sdk_ssm::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
-use crate::config::ConfigError;
+use backend::config::ConfigError;
 
 /// A variable that may be given by reference, and the two variables that can name one.
 struct Secret {

@@ -10,7 +10,7 @@ use tokio::time::{Instant, timeout};
 use super::StoreError;
 use super::breaker::{Breaker, Permit};
 use super::warm::{Conn, Lease, Taken, WarmConnections};
-use crate::config::DatabaseSettings;
+use crate::DatabaseSettings;
 
 /// What every store call goes through: the circuit breaker always, a bound on the
 /// whole call (retries included), and retries with exponential backoff and jitter for

@@ -11,11 +11,11 @@ macro_rules! impl_store {
         // being imported into the backend's module.
         const _: () = {
             use ::chrono::{DateTime, Utc};
-            use ::uuid::Uuid;
-            use $crate::domain::{
+            use ::contract::domain::{
                 Email, NewTask, PageRequest, TaskChange, TaskDescription, TaskTitle, UserName,
             };
-            use $crate::store::{
+            use ::uuid::Uuid;
+            use $crate::{
                 NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, Store, StoreError,
                 TaskRecord, UserChange, UserRecord, email_taken, now, sql,
             };

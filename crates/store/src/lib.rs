@@ -1,12 +1,14 @@
 //! Persistence behind one trait, with a Postgres and a SQLite implementation.
 //!
-//! The store is dumb on purpose: it takes values that are already valid and scopes
-//! every task write by owner. Which backend runs is chosen from `DATABASE_URL`.
+//! The store takes values that `contract`'s domain types have already made valid, and
+//! scopes every task write by owner. Which backend runs is chosen from `DATABASE_URL`.
 
 mod breaker;
 mod guard;
 mod impl_store;
 mod postgres;
+mod rows;
+mod settings;
 /// Public so that the benchmark's pgbench ceilings run the very statements the store sends.
 pub mod sql;
 #[cfg(feature = "sqlite")]
@@ -19,8 +21,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
-use crate::config::DatabaseSettings;
-use crate::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
+use contract::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
+pub use settings::{DatabaseSettings, is_sqlite_url};
 
 use postgres::PgStore;
 #[cfg(feature = "sqlite")]
@@ -208,7 +210,7 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the backend named by `url`, without connecting yet. A build without the
 /// `sqlite` feature (the Lambda functions) refuses a `sqlite:` URL.
 pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
-    if crate::config::is_sqlite_url(url) {
+    if is_sqlite_url(url) {
         #[cfg(feature = "sqlite")]
         return Ok(Arc::new(SqliteStore::connect(url, settings)?));
         #[cfg(not(feature = "sqlite"))]

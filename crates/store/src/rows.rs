@@ -1,7 +1,8 @@
 //! The store's rows as the API sends them: the password hash stays behind.
 
-use super::{Task, User};
-use crate::store::{TaskRecord, UserRecord};
+use contract::api::{Task, User};
+
+use crate::{TaskRecord, UserRecord};
 
 impl From<UserRecord> for User {
     fn from(record: UserRecord) -> Self {

@@ -7,9 +7,9 @@ use sqlx::sqlite::{
 
 use super::guard::Guard;
 use super::impl_store::impl_store;
-use crate::config::DatabaseSettings;
+use crate::DatabaseSettings;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 pub struct SqliteStore {
     pool: SqlitePool,

@@ -186,9 +186,9 @@ mod tests {
     use sqlx::sqlite::{Sqlite, SqlitePoolOptions};
     use tokio::task::JoinSet;
 
-    use crate::config::DatabaseSettings;
-    use crate::store::StoreError;
-    use crate::store::guard::Guard;
+    use crate::DatabaseSettings;
+    use crate::StoreError;
+    use crate::guard::Guard;
 
     fn settings(breaker_threshold: u32) -> DatabaseSettings {
         DatabaseSettings {

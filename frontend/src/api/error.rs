@@ -1,7 +1,7 @@
 use std::fmt;
 
-use shared::api::{ErrorBody, ErrorCode};
-use shared::domain::FieldErrors;
+use contract::api::{ErrorBody, ErrorCode};
+use contract::domain::FieldErrors;
 
 /// Why a call did not succeed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,9 @@
-use serde::Serialize;
-use shared::api::{
+use contract::api::{
     CreateTaskRequest, DeleteAccountRequest, ForgotPasswordRequest, ProfileRequest, ResetPasswordRequest,
     SigninRequest, SignupRequest, UpdateTaskRequest, page_load,
 };
-use shared::domain::PageRequest;
+use contract::domain::PageRequest;
+use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {

@@ -1,7 +1,7 @@
+use contract::api::{ErrorBody, ErrorCode, Failure, Pagination, Success};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
-use shared::api::{ErrorBody, ErrorCode, Failure, Pagination, Success};
 
 use super::ApiError;
 
@@ -54,7 +54,7 @@ fn failure(status: u16, body: &str) -> ApiError {
 
 #[cfg(test)]
 mod tests {
-    use shared::api::{Task, UserEnvelope};
+    use contract::api::{Task, UserEnvelope};
 
     use super::*;
 

@@ -1,6 +1,6 @@
 //! The app shell: session restore, routes and their guard.
 
-use shared::api::UserEnvelope;
+use contract::api::UserEnvelope;
 use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Route, Router, navigate_replace};
 

@@ -103,3 +103,9 @@ pub fn sync_hint(state: &SessionState) {
 pub fn set_title(title: &str) {
     document().set_title(title);
 }
+
+/// Unicode's default lower-casing, as `String.prototype.toLowerCase` does it: the same
+/// mapping as std's `to_lowercase`, without carrying std's case tables in the bundle.
+pub fn lower_case(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}

@@ -9,9 +9,9 @@
 
 use std::future::{Future, pending};
 
+use contract::api::Success;
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::de::DeserializeOwned;
-use shared::api::Success;
 
 use super::session::try_use_session;
 use crate::api::{ApiError, ApiRequest, Method, decode, decode_empty};

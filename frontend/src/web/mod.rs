@@ -9,7 +9,9 @@ mod pages;
 mod session;
 mod spawn;
 
-/// Mounts the app into `<body>`.
+/// Mounts the app into `<body>`, with the browser's own lower-casing for email
+/// addresses (see `contract::domain::Email::normalize`).
 pub fn start() {
+    contract::domain::use_browser_lower_case(dom::lower_case);
     sycamore::render(app::App);
 }

@@ -1,6 +1,6 @@
 //! The session every component shares: who is signed in (see `crate::session`).
 
-use shared::api::User;
+use contract::api::User;
 use sycamore::prelude::*;
 
 use crate::session::SessionState;

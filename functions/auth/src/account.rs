@@ -4,14 +4,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
 use axum::response::{IntoResponse, Response};
+use backend::auth::{CurrentUser, check_password, signed_out};
+use backend::http::Json;
+use backend::{ApiError, AppState};
 use chrono::Utc;
-use shared::api::{AccountExport, DeleteAccountRequest, Success};
-use shared::auth::{CurrentUser, check_password, signed_out};
-use shared::http::Json;
-use shared::openapi::{
+use contract::api::{AccountExport, DeleteAccountRequest, Success};
+use contract::openapi::{
     CrossOrigin, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized, UnsupportedMediaType,
 };
-use shared::{ApiError, AppState};
 
 /// Everything the account holds, as a JSON file to download.
 #[utoipa::path(
@@ -43,7 +43,7 @@ pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Resu
         (status = 204, description = "The account and everything in it are gone; every token stops working.",
          headers(("Set-Cookie" = String, description = "Clears `token` and `signed_in` with `Max-Age=0`."))),
         (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
-                                      `current_password` is wrong.", body = shared::api::Failure),
+                                      `current_password` is wrong.", body = contract::api::Failure),
         CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]

@@ -2,15 +2,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use shared::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
-use shared::auth::{CurrentUser, SessionDevice, check_password, session_cookies, signed_out, start_session};
-use shared::http::{Json, JsonOk, ok};
-use shared::openapi::{
+use backend::auth::{CurrentUser, SessionDevice, check_password, session_cookies, signed_out, start_session};
+use backend::http::{Json, JsonOk, ok};
+use backend::{ApiError, AppState};
+use contract::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
+use contract::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
     UnsupportedMediaType,
 };
-use shared::store::{NewUser, UserChange, UserRecord};
-use shared::{ApiError, AppState};
+use store::{NewUser, UserChange, UserRecord};
 
 /// Signup and signin answer alike: the session in the body and in two cookies. utoipa
 /// takes a header's description only as a literal, so their `#[utoipa::path]` is
@@ -166,5 +166,5 @@ async fn session_response(
     let cookies =
         session_cookies(&issued.token, state.config.cookie_secure).map(|cookie| (SET_COOKIE, cookie));
     let body = Session { user: user.into(), token: issued.token };
-    Ok((status, AppendHeaders(cookies), axum::Json(shared::api::Success::new(body))).into_response())
+    Ok((status, AppendHeaders(cookies), axum::Json(contract::api::Success::new(body))).into_response())
 }

@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    shared::lambda::run(auth::router).await
+    lambda::run(auth::router).await
 }

@@ -4,18 +4,18 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use backend::auth::{RESET_HISTORY, ResetToken, hash_reset_token};
+use backend::config::Runtime;
+use backend::http::{Json, JsonOk, ok};
+use backend::mail::ResetMail;
+use backend::{ApiError, AppState};
 use chrono::Utc;
-use shared::api::{
+use contract::api::{
     ForgotPasswordRequest, Notice, RESET_LINK_INVALID, RESET_LINK_SENT, ResetPasswordRequest, Success,
 };
-use shared::auth::{RESET_HISTORY, ResetToken, hash_reset_token};
-use shared::config::Runtime;
-use shared::domain::{Email, FieldErrors};
-use shared::http::{Json, JsonOk, ok};
-use shared::mail::ResetMail;
-use shared::openapi::{InvalidInput, MailUnavailable, PayloadTooLarge, RateLimited, UnsupportedMediaType};
-use shared::store::NewPasswordReset;
-use shared::{ApiError, AppState};
+use contract::domain::{Email, FieldErrors};
+use contract::openapi::{InvalidInput, MailUnavailable, PayloadTooLarge, RateLimited, UnsupportedMediaType};
+use store::NewPasswordReset;
 
 const LINK_LIFETIME: chrono::Duration = chrono::Duration::minutes(30);
 /// Reset emails per account per `RESET_HISTORY`; past it requests still answer 202.
@@ -97,7 +97,7 @@ async fn try_send_reset_link(state: &AppState, email: &Email, origin: &str) -> R
         PayloadTooLarge, UnsupportedMediaType,
         (status = 422, description = "`VALIDATION_ERROR`: the password breaks the signup rules \
                                       (`details.password`), or the token is unknown, expired or \
-                                      already used (`details.token`).", body = shared::api::Failure),
+                                      already used (`details.token`).", body = contract::api::Failure),
         RateLimited,
     )
 )]

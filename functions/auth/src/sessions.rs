@@ -3,12 +3,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use backend::auth::{CurrentUser, signed_out};
+use backend::http::{JsonOk, Path, ok};
+use backend::{ApiError, AppState};
+use contract::api::{SessionInfo, Success};
+use contract::openapi::{CrossOrigin, InvalidInput, RateLimited, SessionNotFound, Unauthorized};
 use serde::Deserialize;
-use shared::api::{SessionInfo, Success};
-use shared::auth::{CurrentUser, signed_out};
-use shared::http::{JsonOk, Path, ok};
-use shared::openapi::{CrossOrigin, InvalidInput, RateLimited, SessionNotFound, Unauthorized};
-use shared::{ApiError, AppState};
 use utoipa::IntoParams;
 use uuid::Uuid;
 

@@ -5,13 +5,13 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use backend::auth::{MAX_SESSIONS_PER_USER, SessionDevice, start_session, sweep_if_due, sweep_now};
+use backend::http::ClientIp;
 use chrono::Utc;
+use contract::api::CreateTaskRequest;
 use serde_json::{Value, json};
-use shared::api::CreateTaskRequest;
-use shared::auth::{MAX_SESSIONS_PER_USER, SessionDevice, start_session, sweep_if_due, sweep_now};
-use shared::http::ClientIp;
-use shared::store::{NewSession, UserRecord};
 use sqlx::Connection;
+use store::{NewSession, UserRecord};
 use testkit::smtp::{Mail, SmtpServer};
 use testkit::{Backend, TEST_PASSWORD, TestApp, TestResponse};
 use uuid::Uuid;
@@ -185,7 +185,7 @@ mail_tests! {
         let (user, _) = app.user("ann@example.com").await;
         forgot(&app, "ann@example.com").await;
         let token = smtp.wait_for(1).await[0].reset_token().unwrap();
-        let hash = shared::auth::hash_reset_token(&token);
+        let hash = backend::auth::hash_reset_token(&token);
         let sql = format!("SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND token_hash = '{hash}'");
         assert_eq!(scalar(&app, &sql, user.id).await, 1);
         let sql = format!("SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND token_hash = '{token}'");

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
+use backend::auth::CHECK_WINDOW_SECS;
 use serde_json::{Value, json};
-use shared::auth::CHECK_WINDOW_SECS;
 use testkit::{TEST_PASSWORD, TestApp, store_tests, v2_event};
 
 /// The default of `FAILED_PASSWORD_LIMIT`.

@@ -3,9 +3,9 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
+use backend::AppState;
 use chrono::Utc;
-use shared::AppState;
-use shared::api::HealthReport;
+use contract::api::HealthReport;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

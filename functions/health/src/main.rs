@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    shared::lambda::run(health::router).await
+    lambda::run(health::router).await
 }

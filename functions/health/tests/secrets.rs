@@ -67,7 +67,7 @@ impl Moto {
 
     /// The test's own client: the function's loader, with room for a slow moto.
     async fn sdk(&self) -> aws_config::SdkConfig {
-        shared::secrets::loader()
+        lambda::secrets::loader()
             .timeout_config(TimeoutConfig::builder().operation_timeout(Duration::from_secs(60)).build())
             .endpoint_url(&self.endpoint)
             .region(Region::new(REGION))

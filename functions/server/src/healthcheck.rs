@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use shared::config::ServerSettings;
+use backend::config::ServerSettings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use shared::config::{Config, ConfigError, MIN_SECRET_BYTES, Runtime, database_url};
+use backend::config::{Config, ConfigError, MIN_SECRET_BYTES, Runtime, database_url};
 
 /// The server's configuration, and where its secret is kept when it made one.
 pub fn config(lookup: impl Fn(&str) -> Option<String>) -> Result<(Config, Option<PathBuf>), ConfigError> {

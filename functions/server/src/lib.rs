@@ -3,6 +3,7 @@
 mod compression;
 mod docs;
 pub mod openapi;
+mod preload;
 mod site;
 
 use std::path::Path;
@@ -11,8 +12,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware;
 use axum::routing::any;
-use shared::AppState;
-use shared::http::{finish, not_found, record_client_ip};
+use backend::AppState;
+use backend::http::{finish, not_found, record_client_ip};
 
 /// The API with its OpenAPI document and docs page, plus the web app from `static_dir`
 /// when it holds a build. Unknown paths

@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use shared::AppState;
-use shared::config::{Config, ServerSettings};
+use backend::AppState;
+use backend::config::{Config, ServerSettings};
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
     };
     // Read for `Runtime::Server`, so the defaults are never needed.
     let settings = config.server.clone().unwrap_or_default();
-    shared::startup::begin(&config);
+    backend::startup::begin(&config);
     let result = match command.as_deref() {
         None | Some("serve") => serve(config, generated_secret, settings).await,
         Some("migrate") => migrate(config).await,
@@ -68,7 +68,7 @@ async fn serve(
     if state.config.mail.smtp_url.is_none() {
         tracing::warn!("SMTP_URL not set: password reset links are written to this log instead of mailed");
     }
-    tokio::spawn(shared::auth::sweep_periodically(state.clone()));
+    tokio::spawn(backend::auth::sweep_periodically(state.clone()));
     let app = server::app(state, &static_dir);
     let listener =
         TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;

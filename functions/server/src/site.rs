@@ -14,12 +14,11 @@ use axum::http::header::{
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use backend::auth::cookie_headers;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use contract::session_hint;
 use sha2::{Digest, Sha256};
-use shared::api::page_load;
-use shared::auth::cookie_headers;
-use shared::session_hint;
 use tower::Layer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -75,7 +74,7 @@ async fn preload_calls(mut req: Request, next: Next) -> Response {
     let mut calls = None;
     if !is_hashed(req.uri().path()) {
         let signed_in = cookie_headers(req.headers()).any(session_hint::is_set);
-        calls = signed_in.then(|| page_load::signed_in_calls(req.uri().path(), req.uri().query()));
+        calls = signed_in.then(|| crate::preload::signed_in_calls(req.uri().path(), req.uri().query()));
         req.headers_mut().remove(IF_MODIFIED_SINCE);
         req.headers_mut().remove(IF_NONE_MATCH);
     }

@@ -1,15 +1,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use shared::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
-use shared::auth::CurrentUser;
-use shared::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
-use shared::openapi::{
+use backend::auth::CurrentUser;
+use backend::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
+use backend::{ApiError, AppState};
+use contract::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
+use contract::openapi::{
     CrossOrigin, InvalidInput, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound, Unauthorized,
     UnsupportedMediaType,
 };
-use shared::store::TaskRecord;
-use shared::{ApiError, AppState};
+use serde::Deserialize;
+use store::TaskRecord;
 use utoipa::IntoParams;
 use uuid::Uuid;
 

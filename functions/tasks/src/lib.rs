@@ -4,8 +4,8 @@ mod handlers;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use shared::AppState;
-use shared::http::limit_user;
+use backend::AppState;
+use backend::http::limit_user;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

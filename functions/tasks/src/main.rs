@@ -1,4 +1,4 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    shared::lambda::run(tasks::router).await
+    lambda::run(tasks::router).await
 }

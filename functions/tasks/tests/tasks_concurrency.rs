@@ -41,7 +41,7 @@ async fn fifty_clients_times_twenty_creates_give_exactly_a_thousand_rows() {
         }
         let mut rows = 0;
         for (user, _) in &users {
-            let page = shared::domain::PageRequest::parse(None, Some("100")).expect("page");
+            let page = contract::domain::PageRequest::parse(None, Some("100")).expect("page");
             let (tasks, total) = app.store().list_tasks(user.id, page).await.expect("list");
             assert_eq!((tasks.len(), total), (20, 20), "{:?}", app.backend);
             rows += total;

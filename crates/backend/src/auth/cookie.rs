@@ -3,7 +3,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 
 use super::TOKEN_LIFETIME;
-use crate::{cookie_list, session_hint};
+use contract::{cookie_list, session_hint};
 
 pub const SESSION_COOKIE: &str = "token";
 /// Readable by the web app, and secret-free: it only tells the app that a session

@@ -9,7 +9,7 @@ use super::origin::origin_allowed;
 use super::{Claims, TokenKeys};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::UserRecord;
+use store::UserRecord;
 
 /// The signed-in caller of a protected endpoint: a valid token whose session is live.
 pub struct CurrentUser {

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::domain::Password;
+use contract::domain::Password;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {

@@ -1,7 +1,7 @@
 use super::{IssuedToken, SessionDevice, sweep_if_due};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{NewSession, UserRecord};
+use store::{NewSession, UserRecord};
 
 /// Live sessions kept per user; starting one more revokes the oldest.
 pub const MAX_SESSIONS_PER_USER: u32 = 50;

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
-use crate::store::UserRecord;
+use store::UserRecord;
 
 /// Entries beyond this are swept of expired ones, and dropped wholesale if that is
 /// not enough, so a flood of distinct tokens cannot grow memory without bound.

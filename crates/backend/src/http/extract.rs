@@ -7,8 +7,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use crate::domain::FieldErrors;
 use crate::error::ApiError;
+use contract::domain::FieldErrors;
 
 /// A JSON object body. Wrong content type → 415, too large → 413, and anything that is
 /// not the expected JSON object → 422 with the offending field named where serde knows it.

@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 
-use crate::api::{Pagination, Success};
+use contract::api::{Pagination, Success};
 
 pub type JsonOk<T> = Json<Success<T>>;
 pub type Created<T> = (StatusCode, Json<Success<T>>);

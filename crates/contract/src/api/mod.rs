@@ -479,8 +479,6 @@ fn rfc3339<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, 
     DateTime::parse_from_rfc3339(&text).map(|time| time.with_timezone(&Utc)).map_err(serde::de::Error::custom)
 }
 
-#[cfg(feature = "server")]
-mod from_rows;
 #[cfg(feature = "openapi")]
 mod schema;
 #[cfg(test)]

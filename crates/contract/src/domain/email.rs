@@ -39,12 +39,27 @@ impl Email {
     }
 }
 
-/// Unicode's default lower-casing, with final sigma, on both sides. The web app takes the
-/// browser's (`String.prototype.toLowerCase`): std's case tables would add 6 KB of gzip to
-/// its bundle. The server, which keeps std's, has the last word on every stored address.
+/// Unicode's default lower-casing, with final sigma, on both sides. The web app installs
+/// the browser's (`String.prototype.toLowerCase`, through `use_browser_lower_case` as it
+/// starts): std's case tables would add 6 KB of gzip to its bundle, and this crate calls
+/// no browser API itself. Before that, or without it, the browser build lower-cases
+/// ASCII only. The server, which keeps std's, has the last word on every stored address.
 #[cfg(target_arch = "wasm32")]
 fn lower_case(text: &str) -> String {
-    js_sys::JsString::from(text).to_lower_case().into()
+    match BROWSER_LOWER_CASE.get() {
+        Some(lower_case) => lower_case(text),
+        None => text.to_ascii_lowercase(),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+static BROWSER_LOWER_CASE: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
+
+/// The browser's Unicode lower-casing, for `Email::normalize` in the web app; the first
+/// call wins.
+#[cfg(target_arch = "wasm32")]
+pub fn use_browser_lower_case(lower_case: fn(&str) -> String) {
+    let _ = BROWSER_LOWER_CASE.set(lower_case);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

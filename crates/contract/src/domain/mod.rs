@@ -13,6 +13,8 @@ mod user_name;
 use std::collections::BTreeMap;
 
 pub use account::{ProfileChange, Signup};
+#[cfg(target_arch = "wasm32")]
+pub use email::use_browser_lower_case;
 pub use email::{Email, MAX_LEN as EMAIL_MAX_CHARS};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 pub use password::{MAX_BYTES as PASSWORD_MAX_BYTES, MIN_BYTES as PASSWORD_MIN_BYTES, Password};

@@ -1,5 +1,5 @@
 use std::fmt;
-#[cfg(feature = "server")]
+#[cfg(feature = "common-passwords")]
 use std::sync::LazyLock;
 
 pub const MIN_BYTES: usize = 8;
@@ -8,11 +8,11 @@ pub const MAX_BYTES: usize = 72;
 
 /// The 2,000 most common passwords of 8 bytes or more, lower-cased and sorted; taken
 /// from the frequency lists of zxcvbn (MIT).
-#[cfg(feature = "server")]
+#[cfg(feature = "common-passwords")]
 static COMMON: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| include_str!("common_passwords.txt").lines().collect());
 
-#[cfg(feature = "server")]
+#[cfg(feature = "common-passwords")]
 fn is_common(password: &str) -> bool {
     COMMON.binary_search(&password.to_lowercase().as_str()).is_ok()
 }
@@ -34,7 +34,7 @@ impl Password {
         }
         // Only with `server`: the list would be a large part of the web app's bundle.
         // The server refuses, and the web app shows its message next to the field.
-        #[cfg(feature = "server")]
+        #[cfg(feature = "common-passwords")]
         if is_common(raw) {
             return Err("This password is too common. Choose one that is harder to guess.".into());
         }
@@ -68,7 +68,7 @@ mod tests {
         assert!(Password::parse(&"€".repeat(25)).is_err());
     }
 
-    #[cfg(feature = "server")]
+    #[cfg(feature = "common-passwords")]
     #[test]
     fn rejects_common_passwords_in_any_case() {
         for common in ["password", "12345678", "Password1", "QWERTYUIOP", "iloveyou"] {
@@ -77,7 +77,7 @@ mod tests {
         assert!(Password::parse("correct horse battery").is_ok());
     }
 
-    #[cfg(feature = "server")]
+    #[cfg(feature = "common-passwords")]
     #[test]
     fn the_list_is_sorted_and_large_enough() {
         assert!(super::COMMON.len() >= 1000);

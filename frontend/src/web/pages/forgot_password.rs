@@ -1,6 +1,6 @@
 //! `/forgot-password`: ask for a reset link by email.
 
-use shared::api::{ForgotPasswordRequest, Notice, RESET_LINK_SENT};
+use contract::api::{ForgotPasswordRequest, Notice, RESET_LINK_SENT};
 use sycamore::prelude::*;
 
 use crate::api::ApiRequest;

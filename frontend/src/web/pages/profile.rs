@@ -1,7 +1,7 @@
 //! `/profile`: change the name, the email or the password; see and end sessions;
 //! export or delete the account.
 
-use shared::api::UserEnvelope;
+use contract::api::UserEnvelope;
 use sycamore::prelude::*;
 
 use crate::api::ApiRequest;

@@ -1,6 +1,6 @@
 //! The profile's "Your data" and "Delete account" sections.
 
-use shared::api::DeleteAccountRequest;
+use contract::api::DeleteAccountRequest;
 use sycamore::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlDialogElement;

@@ -1,7 +1,7 @@
 //! The profile's "Signed-in devices": every live session, and signing them out.
 
 use chrono::{DateTime, Utc};
-use shared::api::SessionInfo;
+use contract::api::SessionInfo;
 use sycamore::prelude::*;
 
 use crate::api::ApiRequest;

@@ -1,6 +1,6 @@
 //! `/reset-password?token=…`: choose a new password from an emailed link.
 
-use shared::api::{RESET_LINK_INVALID, ResetPasswordRequest};
+use contract::api::{RESET_LINK_INVALID, ResetPasswordRequest};
 use sycamore::prelude::*;
 
 use crate::api::{ApiError, ApiRequest};

@@ -1,6 +1,6 @@
 //! `/signin`.
 
-use shared::api::SigninRequest;
+use contract::api::SigninRequest;
 use sycamore::prelude::*;
 
 use crate::api::ApiRequest;
@@ -16,7 +16,7 @@ use crate::web::session::use_session;
 /// sent. Once in, the router's guard takes the user on to the dashboard.
 pub(super) async fn enter(form: Form, request: Result<ApiRequest, FormErrors>) -> Outcome {
     let session = use_session();
-    let signed_in = http::fetch::<shared::api::Session>(request?).await.map_err(|e| form.refused(e))?;
+    let signed_in = http::fetch::<contract::api::Session>(request?).await.map_err(|e| form.refused(e))?;
     session.sign_in(signed_in.data.user);
     Ok(())
 }

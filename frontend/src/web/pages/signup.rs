@@ -1,6 +1,6 @@
 //! `/signup`.
 
-use shared::api::SignupRequest;
+use contract::api::SignupRequest;
 use sycamore::prelude::*;
 
 use super::signin::enter;

@@ -1,6 +1,6 @@
 //! The dashboard's state and the API calls that change it.
 
-use shared::api::{Task, UpdateTaskRequest, page_load};
+use contract::api::{Task, UpdateTaskRequest, page_load};
 use sycamore::prelude::*;
 
 use crate::api::{ApiError, ApiRequest};

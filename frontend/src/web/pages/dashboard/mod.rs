@@ -6,7 +6,7 @@ mod new_task;
 mod pager_nav;
 mod task_item;
 
-use shared::api::page_load;
+use contract::api::page_load;
 use sycamore::prelude::*;
 use sycamore_router::use_search_query;
 

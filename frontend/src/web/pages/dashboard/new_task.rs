@@ -1,4 +1,4 @@
-use shared::api::Task;
+use contract::api::Task;
 use sycamore::prelude::*;
 
 use super::board::Board;
