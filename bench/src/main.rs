@@ -6,6 +6,7 @@
 mod http;
 mod lambda;
 mod load;
+mod op;
 mod pgbench;
 mod report;
 mod seed;
@@ -17,7 +18,8 @@ use backend::AppState;
 use backend::config::{Config, Runtime};
 use sqlx::Connection;
 
-use load::{Op, Stats};
+use load::Stats;
+use op::Op;
 
 const CONNECTIONS: usize = 64;
 const BENCH_DATABASE: &str = "taskapp_bench";

@@ -1,7 +1,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use crate::load::Op;
+use crate::op::Op;
 use crate::pgbench::Script;
 use crate::{Plan, StoreResult};
 

@@ -8,7 +8,7 @@ use contract::api::CreateTaskRequest;
 use contract::domain::{Email, UserName};
 use store::NewUser;
 
-use crate::load::Op;
+use crate::op::Op;
 
 pub const PASSWORD: &str = "benchmark password";
 

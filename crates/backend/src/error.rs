@@ -6,7 +6,6 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::{PasswordError, TokenError};
 use contract::api::{ErrorBody, ErrorCode, Failure};
 use contract::domain::FieldErrors;
 use store::StoreError;
@@ -107,21 +106,6 @@ impl From<StoreError> for ApiError {
             StoreError::Database(e) => Self::Database(e),
             StoreError::Unavailable => Self::DatabaseUnavailable,
         }
-    }
-}
-
-impl From<TokenError> for ApiError {
-    fn from(error: TokenError) -> Self {
-        match error {
-            TokenError::Invalid => Self::Unauthorized,
-            TokenError::Sign(e) => Self::internal(e),
-        }
-    }
-}
-
-impl From<PasswordError> for ApiError {
-    fn from(error: PasswordError) -> Self {
-        Self::internal(error)
     }
 }
 

@@ -1,16 +1,12 @@
 use std::str::FromStr;
-use std::time::Duration;
 
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 
 use super::guard::Guard;
 use super::impl_store::impl_store;
+use super::warm::IDLE_BEFORE_PING;
 use crate::DatabaseSettings;
-
-/// A connection idle this long is checked before use even when no failure was seen:
-/// the database may have restarted while nobody asked it anything.
-pub(super) const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 

@@ -9,7 +9,12 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::breaker::Breaker;
-use super::postgres::IDLE_BEFORE_PING;
+
+/// A connection idle this long is checked before use even when no failure was seen (the
+/// database may have restarted while nobody asked it anything): the Postgres pool pings
+/// it before handing it out, and the hand-off gives it back to the pool instead of
+/// reusing it.
+pub(super) const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 /// Out of the pool this long, a connection goes back at its next release, so that the
 /// pool's lifetime rules still reach connections that are never idle.

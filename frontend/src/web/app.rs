@@ -2,64 +2,16 @@
 
 use contract::api::UserEnvelope;
 use sycamore::prelude::*;
-use sycamore_router::{HistoryIntegration, Route, Router, navigate_replace};
+use sycamore_router::{HistoryIntegration, Router, navigate_replace};
 
 use super::components::Header;
 use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, Signin, Signup};
-use super::session::Session;
+use super::routes::Page;
+use super::session::{Farewell, Session};
 use super::spawn::Owner;
 use super::{dom, http};
 use crate::api::ApiRequest;
-use crate::session::{self, Access, Gate, Guarded, SessionState};
-
-/// A word for the sign-in page from the page that signed the user out, such as "your
-/// account is deleted"; shown once.
-#[derive(Clone, Copy)]
-pub struct Farewell(pub Signal<Option<&'static str>>);
-
-#[derive(Route, Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Page {
-    #[to("/")]
-    Dashboard,
-    #[to("/signin")]
-    Signin,
-    #[to("/signup")]
-    Signup,
-    #[to("/profile")]
-    Profile,
-    #[to("/forgot-password")]
-    ForgotPassword,
-    #[to("/reset-password")]
-    ResetPassword,
-    #[not_found]
-    NotFound,
-}
-
-impl Guarded for Page {
-    fn access(self) -> Access {
-        match self {
-            Self::Dashboard => Access::Members,
-            Self::Profile => Access::Account,
-            Self::Signin | Self::Signup => Access::Visitors,
-            // A reset link may be opened in a browser that is still signed in.
-            Self::ForgotPassword | Self::ResetPassword | Self::NotFound => Access::Anyone,
-        }
-    }
-}
-
-impl Page {
-    fn title(self) -> &'static str {
-        match self {
-            Self::Dashboard => "Your tasks · Tasks",
-            Self::Signin => "Sign in · Tasks",
-            Self::Signup => "Sign up · Tasks",
-            Self::Profile => "Profile · Tasks",
-            Self::ForgotPassword => "Forgot password · Tasks",
-            Self::ResetPassword => "Reset your password · Tasks",
-            Self::NotFound => "Page not found · Tasks",
-        }
-    }
-}
+use crate::session::{self, Gate, SessionState};
 
 /// Asks the API who is signed in, as work of the app itself: a retry's button is gone
 /// before the answer comes.

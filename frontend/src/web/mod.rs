@@ -6,6 +6,7 @@ mod dom;
 mod form;
 mod http;
 mod pages;
+mod routes;
 mod session;
 mod spawn;
 

@@ -51,3 +51,8 @@ pub fn use_session() -> Session {
 pub fn try_use_session() -> Option<Session> {
     try_use_context()
 }
+
+/// A word for the sign-in page from the page that signed the user out, such as "your
+/// account is deleted"; shown once.
+#[derive(Clone, Copy)]
+pub struct Farewell(pub Signal<Option<&'static str>>);

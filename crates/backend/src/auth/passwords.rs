@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use tokio::sync::{OnceCell, Semaphore};
 
+use crate::error::ApiError;
 use contract::domain::Password;
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,12 @@ impl PasswordHasher {
                 Ok(self.on_a_core(move || bcrypt::hash("dummy password for timing", cost)).await??)
             })
             .await
+    }
+}
+
+impl From<PasswordError> for ApiError {
+    fn from(error: PasswordError) -> Self {
+        ApiError::internal(error)
     }
 }
 

@@ -1,3 +1,4 @@
+use crate::error::ApiError;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -74,6 +75,15 @@ impl TokenKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|_| TokenError::Invalid)
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::Invalid => ApiError::Unauthorized,
+            TokenError::Sign(e) => ApiError::internal(e),
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 use sycamore::prelude::*;
 
 use crate::api::ApiRequest;
-use crate::web::app::Page;
 use crate::web::http;
+use crate::web::routes::Page;
 use crate::web::session::use_session;
 use crate::web::spawn::Owner;
 

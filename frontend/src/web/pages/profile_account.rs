@@ -8,9 +8,9 @@ use web_sys::HtmlDialogElement;
 use crate::api::{ApiRequest, EXPORT_PATH};
 use crate::form_errors::FormErrors;
 use crate::forms;
-use crate::web::app::Farewell;
 use crate::web::components::{Field, FormAlert};
 use crate::web::form::{Form, Outcome};
+use crate::web::session::Farewell;
 use crate::web::session::use_session;
 use crate::web::{dom, http};
 

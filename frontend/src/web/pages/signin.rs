@@ -6,10 +6,10 @@ use sycamore::prelude::*;
 use crate::api::ApiRequest;
 use crate::form_errors::FormErrors;
 use crate::forms;
-use crate::web::app::Farewell;
 use crate::web::components::{Field, FormAlert};
 use crate::web::form::{Form, Outcome};
 use crate::web::http;
+use crate::web::session::Farewell;
 use crate::web::session::use_session;
 
 /// Sends a signin or signup `request`, unless the form refused it before anything was
