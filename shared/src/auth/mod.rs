@@ -15,7 +15,7 @@ mod sweep;
 mod tokens;
 
 pub use cookie::{SESSION_COOKIE, SIGNED_IN_COOKIE, cookie_headers, session_cookies, signed_out};
-pub use current_user::{CurrentUser, VerifiedToken};
+pub use current_user::{CurrentUser, LiveSession, VerifiedToken};
 pub use device::SessionDevice;
 pub use last_seen::{LastSeen, record_last_seen};
 pub use password_check::{CHECK_WINDOW_SECS, check_password};
