@@ -93,3 +93,23 @@ store_tests! {
         assert_eq!(elsewhere["statusCode"], 401, "another address has its own bucket");
     }
 }
+
+const LONG_CACHE: &[(&str, &str)] = &[("SESSION_CACHE_SECS", "60")];
+
+store_tests! {
+    router = auth::router;
+    vars = LONG_CACHE;
+
+    // The hot path stays cheap: the limit finds a cached live session without asking the
+    // database, so a session deleted behind the cache's back (as by another instance)
+    // is still served here until the cache lets go.
+    async fn a_cached_live_session_is_not_looked_up_again(app) {
+        let (_, token) = app.user(ANN).await;
+        assert_eq!(app.call(Method::GET, "/api/auth/me", None, Some(&token)).await.status, StatusCode::OK);
+        let session = TokenKeys::new(TEST_SECRET.as_bytes()).verify(&token).expect("valid").jti;
+        app.store().delete_session(session).await.expect("delete behind the cache");
+        let cached = app.call(Method::GET, "/api/auth/me", None, Some(&token)).await;
+        assert_eq!(cached.status, StatusCode::OK, "served from the cache: {:?}", cached.body);
+        assert_eq!(cached.headers["x-ratelimit-remaining"], "9998", "and charged to its user");
+    }
+}
