@@ -130,6 +130,30 @@ store_tests! {
         assert_ne!(spent, other, "each signin without a cookie is a new device");
     }
 
+    async fn concurrent_guesses_from_a_device_cannot_slip_past_its_limit(app) {
+        app.user(ANN).await;
+        let device = owner_device(&app, ANN).await.expect("a device cookie");
+        lock(&app, ANN, TEST_PASSWORD).await;
+        let app = std::sync::Arc::new(app);
+        let guesses: Vec<_> = (0..30)
+            .map(|n| {
+                let (app, device) = (app.clone(), device.clone());
+                tokio::spawn(async move {
+                    signin(&app, ANN, &format!("wrong horse {n}"), Some(&device)).await.status.as_u16()
+                })
+            })
+            .collect();
+        let mut compared = 0;
+        for guess in guesses {
+            match guess.await.expect("task") {
+                401 => compared += 1,
+                429 => {}
+                other => panic!("unexpected status {other}"),
+            }
+        }
+        assert_eq!(compared, MAX_FAILED_CHECKS, "exactly the device's own allowance was compared");
+    }
+
     async fn a_spent_device_falls_back_to_the_accounts_count(app) {
         app.user(ANN).await;
         let device = owner_device(&app, ANN).await;
