@@ -16,8 +16,8 @@ macro_rules! impl_store {
             };
             use ::uuid::Uuid;
             use $crate::{
-                NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, Store, StoreError,
-                TaskRecord, UserChange, UserRecord, email_taken, now, sql,
+                Device, NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, Store,
+                StoreError, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
             };
 
             #[::async_trait::async_trait]
@@ -300,6 +300,54 @@ macro_rules! impl_store {
                     Ok(hit)
                 }
 
+                async fn hit_device_check(
+                    &self,
+                    device: &Device,
+                    now: i64,
+                    window_secs: i64,
+                ) -> Result<Option<RateHit>, StoreError> {
+                    self.guard
+                        .once(|mut conn| async move {
+                            sqlx::query_as(sql::HIT_DEVICE_CHECK)
+                                .bind(device.id)
+                                .bind(now)
+                                .bind(window_secs)
+                                .bind(device.user_id)
+                                .bind(device.generation)
+                                .fetch_optional(&mut *conn)
+                                .await
+                        })
+                        .await
+                }
+
+                async fn forgive_device_check(
+                    &self,
+                    device_id: Uuid,
+                    window_start: i64,
+                ) -> Result<(), StoreError> {
+                    self.guard
+                        .once(|mut conn| async move {
+                            sqlx::query(sql::FORGIVE_DEVICE_CHECK)
+                                .bind(device_id)
+                                .bind(window_start)
+                                .execute(&mut *conn)
+                                .await
+                        })
+                        .await
+                        .map(|_| ())
+                }
+
+                async fn device_generation(&self, user_id: Uuid) -> Result<Option<i64>, StoreError> {
+                    self.guard
+                        .retrying(|mut conn| async move {
+                            sqlx::query_scalar(sql::DEVICE_GENERATION)
+                                .bind(user_id)
+                                .fetch_optional(&mut *conn)
+                                .await
+                        })
+                        .await
+                }
+
                 async fn purge_stale(
                     &self,
                     rate_limits_before: i64,
@@ -316,6 +364,14 @@ macro_rules! impl_store {
                     self.guard
                         .once(|mut conn| async move {
                             sqlx::query(sql::DELETE_OLD_PASSWORD_CHECKS)
+                                .bind(password_checks_before)
+                                .execute(&mut *conn)
+                                .await
+                        })
+                        .await?;
+                    self.guard
+                        .once(|mut conn| async move {
+                            sqlx::query(sql::DELETE_OLD_DEVICE_CHECKS)
                                 .bind(password_checks_before)
                                 .execute(&mut *conn)
                                 .await
@@ -476,6 +532,13 @@ macro_rules! impl_store {
                                     .execute(&mut *tx)
                                     .await?;
                                 sqlx::query(sql::DELETE_ALL_SESSIONS).bind(user_id).execute(&mut *tx).await?;
+                                // The mailbox is proven: strangers' failures no longer hold
+                                // the account, and no device from before counts as one.
+                                sqlx::query(sql::DELETE_USER_PASSWORD_CHECKS)
+                                    .bind(user_id)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                sqlx::query(sql::END_DEVICES).bind(user_id).execute(&mut *tx).await?;
                                 sqlx::query(sql::EXPIRE_OTHER_PASSWORD_RESETS)
                                     .bind(user_id)
                                     .bind(token_hash)

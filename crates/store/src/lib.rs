@@ -110,6 +110,15 @@ pub struct SessionRecord {
     pub ip: Option<String>,
 }
 
+/// A browser that signed in, as its device cookie names it: the account, a random id,
+/// and the account's device generation when the cookie was issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Device {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub generation: i64,
+}
+
 /// A reset link being issued: its token's hash, and the per-account cap it must fit in.
 pub struct NewPasswordReset<'a> {
     pub token_hash: &'a str,
@@ -170,7 +179,21 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<RateHit, StoreError>;
     /// Takes back one check of the window starting at `window_start`.
     async fn forgive_password_check(&self, email: &str, window_start: i64) -> Result<(), StoreError>;
-    /// Drops counters whose windows began before the given Unix times.
+    /// Counts one password check on `device` in its own window of `window_secs`, as
+    /// `hit_password_check` counts per account, while the device is current (its account
+    /// exists, at its generation). `None`, with nothing counted, once it is not.
+    async fn hit_device_check(
+        &self,
+        device: &Device,
+        now: i64,
+        window_secs: i64,
+    ) -> Result<Option<RateHit>, StoreError>;
+    /// Takes back one check of the device's window starting at `window_start`.
+    async fn forgive_device_check(&self, device_id: Uuid, window_start: i64) -> Result<(), StoreError>;
+    /// The generation a new device cookie of the account names; `None` without the account.
+    async fn device_generation(&self, user_id: Uuid) -> Result<Option<i64>, StoreError>;
+    /// Drops counters (per bucket, per account, per device) whose windows began before
+    /// the given Unix times; device counters go with the password checks'.
     async fn purge_stale(
         &self,
         rate_limits_before: i64,
@@ -195,7 +218,8 @@ pub trait Store: Send + Sync + 'static {
     /// answer is `false`.
     async fn insert_password_reset(&self, reset: &NewPasswordReset<'_>) -> Result<bool, StoreError>;
     /// Spends the live, unused reset link with this hash: sets the password, revokes
-    /// every session and any other link of the user, all at once. `None` when no such
+    /// every session and any other link of the user, clears the account's failed
+    /// password checks and ends its device cookies, all at once. `None` when no such
     /// link is live.
     async fn reset_password(&self, token_hash: &str, password_hash: &str)
     -> Result<Option<Uuid>, StoreError>;

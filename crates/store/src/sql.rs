@@ -92,6 +92,28 @@ pub const FORGIVE_PASSWORD_CHECK: &str = "UPDATE password_checks SET checks = ch
 
 pub const DELETE_OLD_PASSWORD_CHECKS: &str = "DELETE FROM password_checks WHERE window_start < $1";
 
+/// One password check counted on device `$1`, as `HIT_PASSWORD_CHECK` counts one on an
+/// account, but only while the device's account `$4` is at device generation `$5`:
+/// otherwise nothing is counted, no row comes back, and the cookie counts for nothing.
+pub const HIT_DEVICE_CHECK: &str = "INSERT INTO device_checks (device_id, window_start, checks) \
+    SELECT $1, $2, 1 WHERE EXISTS (SELECT 1 FROM users WHERE id = $4 AND device_generation = $5) \
+    ON CONFLICT (device_id) DO UPDATE SET \
+    checks = CASE WHEN excluded.window_start >= device_checks.window_start + $3 \
+        THEN 1 ELSE device_checks.checks + 1 END, \
+    window_start = CASE WHEN excluded.window_start >= device_checks.window_start + $3 \
+        THEN excluded.window_start ELSE device_checks.window_start END \
+    RETURNING checks AS hits, window_start";
+
+pub const FORGIVE_DEVICE_CHECK: &str = "UPDATE device_checks SET checks = checks - 1 \
+    WHERE device_id = $1 AND window_start = $2 AND checks > 0";
+
+pub const DELETE_OLD_DEVICE_CHECKS: &str = "DELETE FROM device_checks WHERE window_start < $1";
+
+pub const DEVICE_GENERATION: &str = "SELECT device_generation FROM users WHERE id = $1";
+
+/// Every device cookie issued so far names an older generation from now on.
+pub const END_DEVICES: &str = "UPDATE users SET device_generation = device_generation + 1 WHERE id = $1";
+
 /// The user's sessions past the newest `$2` live ones, expired ones included.
 pub const TRIM_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN \
     (SELECT id FROM sessions WHERE user_id = $1 AND expires_at > $3 ORDER BY created_at DESC, id DESC LIMIT $2) \

@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
-use backend::auth::{CurrentUser, check_password, signed_out};
+use backend::auth::{CurrentUser, check_password, cleared_device_cookie, signed_out};
 use backend::http::Json;
 use backend::{ApiError, AppState};
 use chrono::Utc;
@@ -41,7 +41,7 @@ pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Resu
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "The account and everything in it are gone; every token stops working.",
-         headers(("Set-Cookie" = String, description = "Clears `token` and `signed_in` with `Max-Age=0`."))),
+         headers(("Set-Cookie" = String, description = "Clears `token`, `signed_in` and `device` with `Max-Age=0`."))),
         (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
                                       `current_password` is wrong.", body = contract::api::Failure),
         CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
@@ -57,5 +57,8 @@ pub async fn delete_account(
     state.store.delete_user(current.user.id).await?;
     state.sessions.forget_user(current.user.id);
     tracing::info!(event = "account_deleted", user_id = %current.user.id, "account deleted");
-    Ok(signed_out(state.config.cookie_secure))
+    // The device cookie already counts for nothing (its account is gone); this clears it too.
+    let mut response = signed_out(state.config.cookie_secure);
+    response.headers_mut().append(SET_COOKIE, cleared_device_cookie(state.config.cookie_secure));
+    Ok(response)
 }

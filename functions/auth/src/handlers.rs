@@ -1,8 +1,11 @@
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use backend::auth::{CurrentUser, SessionDevice, check_password, session_cookies, signed_out, start_session};
+use backend::auth::{
+    CurrentUser, SessionDevice, check_password, check_password_on_device, presented_device, remember_device,
+    session_cookies, signed_out, start_session,
+};
 use backend::http::{Json, JsonOk, ok};
 use backend::{ApiError, AppState};
 use contract::api::{Failure, ProfileRequest, Session, SigninRequest, SignupRequest, Success, UserEnvelope};
@@ -19,7 +22,7 @@ macro_rules! session_route {
     (
         $(#[doc = $doc:literal])*
         path = $path:tt, operation_id = $operation:tt, request_body = $request:ident,
-        status = $status:tt, description = $description:tt, refusal = $refusal:ident;
+        status = $status:tt, description = $description:tt, cookies = $cookies:tt, refusal = $refusal:ident;
         $($handler:tt)*
     ) => {
         $(#[doc = $doc])*
@@ -29,9 +32,7 @@ macro_rules! session_route {
             responses(
                 (status = $status, description = $description,
                  body = Success<Session>,
-                 headers(("Set-Cookie" = String, description = "Two cookies, each `SameSite=Lax; Path=/; \
-                           Max-Age=604800`, plus `Secure` unless `COOKIE_SECURE=false`: the session, \
-                           `token=<jwt>; HttpOnly`, and `signed_in=1`, which scripts may read."))),
+                 headers(("Set-Cookie" = String, description = $cookies))),
                 $refusal, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
             )
         )]
@@ -43,6 +44,9 @@ session_route! {
     /// Create an account and start a session.
     path = "/api/auth/signup", operation_id = "signup", request_body = SignupRequest,
     status = 201, description = "The account and a session token, also set as the `token` cookie.",
+    cookies = "Two cookies, each `SameSite=Lax; Path=/; Max-Age=604800`, plus `Secure` unless \
+               `COOKIE_SECURE=false`: the session, `token=<jwt>; HttpOnly`, and `signed_in=1`, which \
+               scripts may read.",
     refusal = EmailExists;
     pub async fn signup(
         State(state): State<AppState>,
@@ -63,18 +67,33 @@ session_route! {
     /// Start a session.
     path = "/api/auth/signin", operation_id = "signin", request_body = SigninRequest,
     status = 200, description = "The user and a session token, also set as the `token` cookie.",
+    cookies = "Three cookies, each `SameSite=Lax`, plus `Secure` unless `COOKIE_SECURE=false`: the \
+               session, `token=<jwt>; HttpOnly; Path=/; Max-Age=604800`; `signed_in=1; Path=/; \
+               Max-Age=604800`, which scripts may read; and the device cookie, `device=<signed>; \
+               HttpOnly; Path=/api/auth/signin; Max-Age=31536000`, which signout leaves alone. A later \
+               signin that presents it is counted on the device's own failed-password counter, so \
+               strangers locking the account do not refuse it.",
     refusal = InvalidCredentials;
     pub async fn signin(
         State(state): State<AppState>,
         device: SessionDevice,
+        headers: HeaderMap,
         Json(body): Json<SigninRequest>,
     ) -> Result<Response, ApiError> {
         let signin = body.parse().map_err(ApiError::invalid_fields)?;
         let user = state.store.user_by_email(&signin.email).await?;
         let hash = user.as_ref().map(|u| u.password_hash.as_str());
-        check_password(&state, signin.email.as_str(), hash, &signin.password).await?;
+        let (email, password) = (signin.email.as_str(), signin.password.as_str());
+        let known = user.as_ref().and_then(|u| presented_device(&headers, &state.tokens, u.id));
+        match &known {
+            Some(known) => check_password_on_device(&state, known, email, hash, password).await?,
+            None => check_password(&state, email, hash, password).await?,
+        }
         let user = user.ok_or(ApiError::InvalidCredentials)?;
-        session_response(&state, StatusCode::OK, user, &device).await
+        let device_cookie = remember_device(&state, user.id, known).await?;
+        let mut response = session_response(&state, StatusCode::OK, user, &device).await?;
+        response.headers_mut().extend(device_cookie.map(|cookie| (SET_COOKIE, cookie)));
+        Ok(response)
     }
 }
 

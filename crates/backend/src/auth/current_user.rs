@@ -21,31 +21,51 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let VerifiedToken { claims, from_cookie } = match parts.extensions.remove::<VerifiedToken>() {
-            Some(verified) => verified,
-            None => VerifiedToken::of(&parts.headers, &state.tokens).ok_or(ApiError::Unauthorized)?,
+        let LiveSession { token, user } = match parts.extensions.remove::<LiveSession>() {
+            Some(live) => live,
+            None => {
+                let token = VerifiedToken::of(&parts.headers, &state.tokens).ok_or(ApiError::Unauthorized)?;
+                LiveSession::of(state, token).await?.ok_or(ApiError::Unauthorized)?
+            }
         };
         // Browsers attach cookies to cross-site requests; the Origin check is what stops
         // another site from acting for the user. Bearer tokens are never sent implicitly.
-        if from_cookie && !parts.method.is_safe() && !origin_allowed(parts, &state.config.allowed_origins) {
+        if token.from_cookie
+            && !parts.method.is_safe()
+            && !origin_allowed(parts, &state.config.allowed_origins)
+        {
             return Err(ApiError::Forbidden("This request came from an origin that is not allowed."));
         }
-        if let Some(user) = state.sessions.get(claims.jti, claims.user_id) {
-            super::record_last_seen(state, claims.jti).await;
-            return Ok(Self { user, session_id: claims.jti });
-        }
-        let ticket = state.sessions.ticket();
-        let user =
-            state.store.session_user(claims.jti, claims.user_id).await?.ok_or(ApiError::Unauthorized)?;
-        state.sessions.put(claims.jti, &user, ticket);
-        super::record_last_seen(state, claims.jti).await;
-        Ok(Self { user, session_id: claims.jti })
+        super::record_last_seen(state, token.claims.jti).await;
+        Ok(Self { user, session_id: token.claims.jti })
     }
 }
 
-/// A request's token once its signature and expiry are checked. The user rate limit
-/// checks it to name the user's bucket and leaves it in the request's extensions, where
-/// `CurrentUser` takes it instead of checking the token a second time.
+/// A verified token whose session is live, and its user. The user rate limit finds it to
+/// know whose bucket to charge, and leaves it in the request's extensions, where
+/// `CurrentUser` takes it instead of looking the session up a second time.
+#[derive(Clone)]
+pub struct LiveSession {
+    pub token: VerifiedToken,
+    pub user: UserRecord,
+}
+
+impl LiveSession {
+    /// The live session of `token`, from the session cache or else the database; `None`
+    /// when it was revoked, has expired or was never recorded.
+    pub async fn of(state: &AppState, token: VerifiedToken) -> Result<Option<Self>, ApiError> {
+        let Claims { jti, user_id, .. } = token.claims;
+        if let Some(user) = state.sessions.get(jti, user_id) {
+            return Ok(Some(Self { token, user }));
+        }
+        let ticket = state.sessions.ticket();
+        let Some(user) = state.store.session_user(jti, user_id).await? else { return Ok(None) };
+        state.sessions.put(jti, &user, ticket);
+        Ok(Some(Self { token, user }))
+    }
+}
+
+/// A request's token once its signature and expiry are checked.
 #[derive(Clone)]
 pub struct VerifiedToken {
     pub claims: Claims,

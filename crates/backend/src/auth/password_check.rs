@@ -2,6 +2,7 @@ use chrono::Utc;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use store::Device;
 
 /// How long the window of `FAILED_PASSWORD_LIMIT` failed checks lasts, from the
 /// account's first check in it.
@@ -14,10 +15,10 @@ pub const CHECK_WINDOW_SECS: i64 = 15 * 60;
 /// hash is compared, so concurrent guesses cannot all slip past the limit, and a check
 /// that finds the right password, or is turned away without a comparison, is taken
 /// back. Past `FAILED_PASSWORD_LIMIT` failures every check answers 429, even with the
-/// right password, until the window ends. The trade-off: anyone can hold
-/// an account's sign-in shut for a window, but nobody can guess its password. Counting
-/// by email rather than by account row means an address with no account costs and
-/// answers the same.
+/// right password, until the window ends: nobody can guess the password, and a stranger
+/// can hold the account shut only for browsers that have not signed in to it before
+/// (see `check_password_on_device`). Counting by email rather than by account row means
+/// an address with no account costs and answers the same.
 pub async fn check_password(
     state: &AppState,
     email: &str,
@@ -39,4 +40,31 @@ pub async fn check_password(
     }
     state.store.forgive_password_check(email, hit.window_start).await?;
     Ok(())
+}
+
+/// Checks `candidate` from a browser whose device cookie names this account: counted
+/// on the device's own counter, with the same limit and window, so strangers' failures
+/// do not refuse it. A device whose cookie is no longer current (a reset since), or
+/// whose own count ran out, is a stranger: its check goes to `check_password`.
+pub async fn check_password_on_device(
+    state: &AppState,
+    device: &Device,
+    email: &str,
+    hash: Option<&str>,
+    candidate: &str,
+) -> Result<(), ApiError> {
+    let now = Utc::now().timestamp();
+    if let Some(hit) = state.store.hit_device_check(device, now, CHECK_WINDOW_SECS).await? {
+        if hit.hits <= i64::from(state.config.failed_password_limit) {
+            if !state.passwords.verify(candidate, hash).await? {
+                return Err(ApiError::InvalidCredentials);
+            }
+            state.store.forgive_device_check(device.id, hit.window_start).await?;
+            return Ok(());
+        }
+        // Compared nothing here, so taken back, as in `check_password`.
+        state.store.forgive_device_check(device.id, hit.window_start).await?;
+        tracing::warn!(event = "device_checks_locked", "too many failed password checks from one device");
+    }
+    check_password(state, email, hash, candidate).await
 }

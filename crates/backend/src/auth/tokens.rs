@@ -33,8 +33,9 @@ pub struct IssuedToken {
 
 /// HS256 keys and the one validation every token goes through.
 pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// The device cookie is signed with the same key, under claims of its own.
+    pub(super) encoding: EncodingKey,
+    pub(super) decoding: DecodingKey,
     validation: Validation,
 }
 

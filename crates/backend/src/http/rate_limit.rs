@@ -8,7 +8,7 @@ use chrono::Utc;
 use ipnet::Ipv6Net;
 
 use super::ClientIp;
-use crate::auth::VerifiedToken;
+use crate::auth::{LiveSession, VerifiedToken};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -17,10 +17,16 @@ pub const WINDOW_SECS: i64 = 60;
 /// Limits the credential endpoints per client IP. It runs before the body is read, so
 /// a refused request costs no bcrypt work.
 pub async fn limit_credentials(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let bucket = address_bucket(&req);
+    let limit = state.config.auth_rate_limit_per_minute;
+    enforce(&state, bucket, limit, next.run(req)).await
+}
+
+/// The credential bucket of the request's client address.
+fn address_bucket(req: &Request) -> String {
     let client =
         req.extensions().get::<ClientIp>().map_or_else(|| "unknown".to_owned(), |ip| client_bucket(ip.0));
-    let limit = state.config.auth_rate_limit_per_minute;
-    enforce(&state, format!("auth:{client}"), limit, req, next).await
+    format!("auth:{client}")
 }
 
 /// One bucket per IPv4 address, and per /64 for IPv6: a single end site is handed a
@@ -33,22 +39,44 @@ fn client_bucket(ip: IpAddr) -> String {
 }
 
 /// Limits a signed-in user's requests. A request without a valid token is left to the
-/// handler, which refuses it without touching the database. A valid one goes on with
-/// its verified claims, so the handler's `CurrentUser` does not check it again.
+/// handler, which refuses it without touching the database. A valid one whose session is
+/// live goes on with it, so the handler's `CurrentUser` does not look it up again; a live
+/// session cached here costs no lookup at all.
+///
+/// Only a live session spends its user's bucket. A token whose session is gone (revoked,
+/// expired, never recorded) proves nothing about who sends it: a thief holding one must
+/// not use up its owner's limit. It is charged to its client address's credential
+/// bucket instead, as a failed credential, and answered 401.
 pub async fn limit_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(verified) = VerifiedToken::of(req.headers(), &state.tokens) else {
+    let Some(token) = VerifiedToken::of(req.headers(), &state.tokens) else {
         return next.run(req).await;
     };
-    let bucket = format!("user:{}", verified.claims.user_id);
-    req.extensions_mut().insert(verified);
-    let limit = state.config.tasks_rate_limit_per_minute;
-    enforce(&state, bucket, limit, req, next).await
+    match LiveSession::of(&state, token).await {
+        Ok(Some(live)) => {
+            let bucket = format!("user:{}", live.user.id);
+            req.extensions_mut().insert(live);
+            let limit = state.config.tasks_rate_limit_per_minute;
+            enforce(&state, bucket, limit, next.run(req)).await
+        }
+        Ok(None) => {
+            let limit = state.config.auth_rate_limit_per_minute;
+            enforce(&state, address_bucket(&req), limit, async { ApiError::Unauthorized.into_response() })
+                .await
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 /// A fixed one-minute window counted in the database, so every instance sees the
 /// same count. The window is the later of this instance's and the stored one, so an
 /// instance whose clock runs slow cannot reopen a window and reset its count.
-async fn enforce(state: &AppState, bucket: String, limit: u32, req: Request, next: Next) -> Response {
+/// `answer` runs only when the request is within the limit.
+async fn enforce(
+    state: &AppState,
+    bucket: String,
+    limit: u32,
+    answer: impl Future<Output = Response>,
+) -> Response {
     let now = Utc::now().timestamp();
     let hit = match state.store.hit_rate_limit(&bucket, now - now.rem_euclid(WINDOW_SECS)).await {
         Ok(hit) => hit,
@@ -60,7 +88,7 @@ async fn enforce(state: &AppState, bucket: String, limit: u32, req: Request, nex
         tracing::warn!(event = "rate_limited", bucket, limit, "rate limit exceeded");
         ApiError::RateLimited { retry_after_secs: (reset - now).clamp(1, WINDOW_SECS) }.into_response()
     } else {
-        next.run(req).await
+        answer.await
     };
     let headers = response.headers_mut();
     headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
