@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod mail;

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use crate::auth::{LastSeen, PasswordHasher, SessionCache, SweepClock, TokenKeys};
 use crate::config::Config;
+use crate::credentials::{LastSeen, PasswordHasher, SessionCache, SweepClock, TokenKeys};
 use crate::mail::Mailer;
 use store::{self, Store};
 

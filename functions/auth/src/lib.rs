@@ -9,7 +9,7 @@ mod sessions;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use backend::AppState;
-use backend::http::{limit_credentials, limit_user};
+use backend::auth::{limit_credentials, limit_user};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

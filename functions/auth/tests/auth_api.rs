@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use backend::auth::Claims;
+use backend::credentials::Claims;
 use serde_json::{Value, json};
 use testkit::{TestApp, store_tests};
 
@@ -196,7 +196,7 @@ store_tests! {
         let now = claims.iat;
 
         let expired = app.state.tokens.sign(&Claims { iat: now - 8 * 86_400, exp: now - 86_400, ..claims.clone() }).expect("sign");
-        let forged = backend::auth::TokenKeys::new(b"someone-else-s-secret-of-32-bytes!").sign(&claims).expect("sign");
+        let forged = backend::credentials::TokenKeys::new(b"someone-else-s-secret-of-32-bytes!").sign(&claims).expect("sign");
         let payload = token.split('.').nth(1).expect("payload");
         let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
         let orphan = app

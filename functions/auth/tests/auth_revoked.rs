@@ -2,7 +2,7 @@
 //! owner's own limit: it is charged to its client address's bucket and answered 401.
 
 use axum::http::{Method, StatusCode};
-use backend::auth::TokenKeys;
+use backend::credentials::TokenKeys;
 use serde_json::{Value, json};
 use testkit::{TEST_PASSWORD, TEST_SECRET, store_tests, v2_event};
 

@@ -5,7 +5,7 @@ mod handlers;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use backend::AppState;
-use backend::http::limit_user;
+use backend::auth::limit_user;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

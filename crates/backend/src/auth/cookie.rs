@@ -2,7 +2,7 @@ use axum::http::header::{COOKIE, HeaderMap, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 
-use super::TOKEN_LIFETIME;
+use crate::credentials::TOKEN_LIFETIME;
 use contract::{cookie_list, session_hint};
 
 pub const SESSION_COOKIE: &str = "token";

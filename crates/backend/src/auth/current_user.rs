@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::cookie::token_from_cookies;
 use super::origin::origin_allowed;
-use super::{Claims, TokenKeys};
+use crate::credentials::{Claims, TokenKeys};
 use crate::error::ApiError;
 use crate::state::AppState;
 use store::UserRecord;

@@ -4,61 +4,18 @@
 //! locking the account do not lock its owner out.
 
 use axum::http::{HeaderMap, HeaderValue};
-use chrono::{Duration, Utc};
-use jsonwebtoken::{Algorithm, Header, Validation};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::cookie::cookie_headers;
-use super::{TokenError, TokenKeys};
+use crate::credentials::{DEVICE_LIFETIME, TokenKeys};
 use crate::error::ApiError;
 use crate::state::AppState;
 use contract::cookie_list;
 use store::Device;
 
 pub const DEVICE_COOKIE: &str = "device";
-/// Each signin from the device renews it for this long.
-pub const DEVICE_LIFETIME: Duration = Duration::days(365);
 /// Only signin reads it, so no other request carries it.
 const DEVICE_COOKIE_PATH: &str = "/api/auth/signin";
-/// Sets the device's claims apart from a session's, though one key signs both.
-const AUDIENCE: &str = "device";
-
-/// Claim names no session token has, and an audience it lacks, so neither kind of token
-/// passes for the other.
-#[derive(Serialize, Deserialize)]
-struct DeviceClaims {
-    aud: String,
-    /// The account.
-    sub: Uuid,
-    dev: Uuid,
-    generation: i64,
-    exp: i64,
-}
-
-impl TokenKeys {
-    pub fn sign_device(&self, device: &Device) -> Result<String, TokenError> {
-        let claims = DeviceClaims {
-            aud: AUDIENCE.to_owned(),
-            sub: device.user_id,
-            dev: device.id,
-            generation: device.generation,
-            exp: (Utc::now() + DEVICE_LIFETIME).timestamp(),
-        };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
-    }
-
-    /// The device a cookie names, if the server signed it and it has not expired.
-    pub fn verify_device(&self, token: &str) -> Option<Device> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.algorithms = vec![Algorithm::HS256];
-        validation.set_required_spec_claims(&["exp", "aud"]);
-        validation.set_audience(&[AUDIENCE]);
-        let claims = jsonwebtoken::decode::<DeviceClaims>(token, &self.decoding, &validation).ok()?.claims;
-        Some(Device { id: claims.dev, user_id: claims.sub, generation: claims.generation })
-    }
-}
-
 /// The device the request's cookies name for the account `user_id`, if one is signed by
 /// the server. Whether it is still current (no reset since) the store decides.
 pub fn presented_device(headers: &HeaderMap, keys: &TokenKeys, user_id: Uuid) -> Option<Device> {
@@ -126,26 +83,6 @@ mod tests {
         assert_eq!(presented_device(&headers, &keys, Uuid::new_v4()), None, "another account's device");
         let other_key = TokenKeys::new(b"another-secret-another-secret-!!");
         assert_eq!(other_key.verify_device(&token), None, "signed with another key");
-    }
-
-    #[test]
-    fn expired_devices_and_session_tokens_are_not_devices() {
-        let keys = TokenKeys::new(SECRET);
-        let ann = device();
-        let expired = DeviceClaims {
-            aud: AUDIENCE.into(),
-            sub: ann.user_id,
-            dev: ann.id,
-            generation: ann.generation,
-            exp: Utc::now().timestamp() - 3600,
-        };
-        let expired = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &expired, &keys.encoding).unwrap();
-        assert_eq!(keys.verify_device(&expired), None);
-
-        let session = keys.issue(ann.user_id, "a@b.co").unwrap().token;
-        assert_eq!(keys.verify_device(&session), None, "a session token is no device cookie");
-        let device = keys.sign_device(&ann).unwrap();
-        assert!(keys.verify(&device).is_err(), "a device cookie is no session token");
     }
 
     #[test]

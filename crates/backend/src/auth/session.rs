@@ -1,4 +1,5 @@
-use super::{IssuedToken, SessionDevice, sweep_if_due};
+use super::{SessionDevice, sweep_if_due};
+use crate::credentials::IssuedToken;
 use crate::error::ApiError;
 use crate::state::AppState;
 use store::{NewSession, UserRecord};

@@ -1,32 +1,10 @@
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use super::CHECK_WINDOW_SECS;
-use crate::http::RATE_LIMIT_WINDOW_SECS;
+use super::rate_limit::WINDOW_SECS as RATE_LIMIT_WINDOW_SECS;
+use crate::credentials::SWEEP_EVERY;
 use crate::state::AppState;
-
-/// At most one purge of expired rows per process this often.
-const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// Reset links are kept this long after they are issued: the per-account cap counts them.
 pub const RESET_HISTORY: chrono::Duration = chrono::Duration::hours(1);
-
-/// When this process last swept.
-#[derive(Default)]
-pub struct SweepClock {
-    last: Mutex<Option<Instant>>,
-}
-
-impl SweepClock {
-    fn claim(&self, force: bool) -> bool {
-        let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !force && last.is_some_and(|at| at.elapsed() < SWEEP_EVERY) {
-            return false;
-        }
-        *last = Some(Instant::now());
-        true
-    }
-}
 
 /// Sweeps unless this process did so in the last few minutes. Lambda instances call it
 /// when they start a session, so the table is swept where it grows, and never more
@@ -64,19 +42,5 @@ async fn sweep(state: &AppState) {
     let counters = state.store.purge_stale(unix - 2 * RATE_LIMIT_WINDOW_SECS, unix - CHECK_WINDOW_SECS).await;
     if let Err(e) = counters {
         tracing::warn!(error = %e, "could not purge expired counters");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn claims_once_per_interval_unless_forced() {
-        let clock = SweepClock::default();
-        assert!(clock.claim(false));
-        assert!(!clock.claim(false));
-        assert!(clock.claim(true));
-        assert!(!clock.claim(false));
     }
 }

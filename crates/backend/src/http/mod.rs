@@ -5,11 +5,9 @@ mod app;
 mod client_ip;
 mod extract;
 mod hardening;
-mod rate_limit;
 mod respond;
 
 pub use app::{finish, not_found};
 pub use client_ip::{ClientIp, client_ip, record_client_ip};
 pub use extract::{Json, Path, Query};
-pub use rate_limit::{WINDOW_SECS as RATE_LIMIT_WINDOW_SECS, limit_credentials, limit_user};
 pub use respond::{Created, JsonOk, created, ok, page};

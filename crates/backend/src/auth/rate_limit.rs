@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use ipnet::Ipv6Net;
 
-use super::ClientIp;
 use crate::auth::{LiveSession, VerifiedToken};
 use crate::error::ApiError;
+use crate::http::ClientIp;
 use crate::state::AppState;
 
 pub const WINDOW_SECS: i64 = 60;
