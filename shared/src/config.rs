@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
-pub use mail::MailSettings;
+pub use mail::{MailSettings, MailTransport, SMTP_URL_LOG};
 pub use server::ServerSettings;
 
 mod mail;

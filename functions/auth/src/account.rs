@@ -11,6 +11,7 @@ use shared::http::Json;
 use shared::openapi::{
     CrossOrigin, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized, UnsupportedMediaType,
 };
+use shared::store::StillVerified;
 use shared::{ApiError, AppState};
 
 /// Everything the account holds, as a JSON file to download.
@@ -53,9 +54,16 @@ pub async fn delete_account(
     Json(body): Json<DeleteAccountRequest>,
 ) -> Result<Response, ApiError> {
     let password = body.parse().map_err(ApiError::invalid_fields)?;
-    check_password(&state, &current.user.email, Some(&current.user.password_hash), &password).await?;
-    state.store.delete_user(current.user.id).await?;
+    let hash = current.user.password_hash.as_str();
+    check_password(&state, &current.user.email, Some(hash), &password).await?;
+    // Refused when a reset, a password change or a sign-out committed since the check
+    // (the session may have come from the cache): the password given is then stale.
+    let verified = StillVerified { session_id: current.session_id, password_hash: Some(hash) };
+    let deleted = state.store.delete_user(current.user.id, verified).await?;
     state.sessions.forget_user(current.user.id);
+    if !deleted {
+        return Err(ApiError::InvalidCredentials);
+    }
     tracing::info!(event = "account_deleted", user_id = %current.user.id, "account deleted");
     Ok(signed_out(state.config.cookie_secure))
 }
