@@ -95,7 +95,7 @@ impl ApiError {
                 "A database error occurred. Please try again.".into()
             }
             Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
-            Self::MailUnavailable => "Password reset by email is not set up on this server.".into(),
+            Self::MailUnavailable => crate::api::RESET_BY_EMAIL_OFF.into(),
         }
     }
 }

@@ -47,6 +47,7 @@ impl CapturedLogs {
     }
 
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_owned()
+        String::from_utf8_lossy(&self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+            .into_owned()
     }
 }

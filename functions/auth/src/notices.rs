@@ -14,7 +14,8 @@ const LAMBDA_WAIT_AT_MOST: Duration = Duration::from_secs(2);
 
 /// "Your password was changed", to the account's address.
 pub async fn password_changed(state: &AppState, email: &str) {
-    let mail = PasswordChangedMail { to_email: email.to_owned(), origin: state.config.app_origin(), at: Utc::now() };
+    let mail =
+        PasswordChangedMail { to_email: email.to_owned(), origin: state.config.app_origin(), at: Utc::now() };
     send(state, mail).await;
 }
 

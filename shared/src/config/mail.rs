@@ -153,7 +153,10 @@ mod tests {
         let listed = [("ALLOWED_ORIGINS", "https://a.example, https://b.example")];
         assert_eq!(origin(Runtime::Server, &listed).as_deref(), Some("https://a.example"));
         let log = ("SMTP_URL", "log");
-        assert_eq!(origin(Runtime::Server, &[log, ("PORT", "8123")]).as_deref(), Some("http://localhost:8123"));
+        assert_eq!(
+            origin(Runtime::Server, &[log, ("PORT", "8123")]).as_deref(),
+            Some("http://localhost:8123")
+        );
         let listen = [log, ("HOST", "127.0.0.1"), ("PORT", "8123")];
         assert_eq!(origin(Runtime::Server, &listen).as_deref(), Some("http://127.0.0.1:8123"));
         assert_eq!(origin(Runtime::Server, &[log, ("HOST", "::1")]).as_deref(), Some("http://[::1]:7860"));

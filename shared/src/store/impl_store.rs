@@ -16,8 +16,8 @@ macro_rules! impl_store {
                 Email, NewTask, PageRequest, TaskChange, TaskDescription, TaskTitle, UserName,
             };
             use $crate::store::{
-                NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, StillVerified, Store,
-                StoreError, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
+                NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, StillVerified,
+                Store, StoreError, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
             };
 
             #[::async_trait::async_trait]
