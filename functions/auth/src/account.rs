@@ -44,7 +44,8 @@ pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Resu
         (status = 204, description = "The account and everything in it are gone; every token stops working.",
          headers(("Set-Cookie" = String, description = "Clears `token` and `signed_in` with `Max-Age=0`."))),
         (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
-                                      `current_password` is wrong.", body = shared::api::Failure),
+                                      `current_password` is wrong, or a reset, a password change or \
+                                      a sign-out committed while this request was in flight.", body = shared::api::Failure),
         CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]

@@ -119,7 +119,8 @@ pub async fn me(current: CurrentUser) -> JsonOk<UserEnvelope> {
         (status = 200, description = "The updated user.", body = Success<UserEnvelope>),
         EmailExists,
         (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
-                                      `current_password` is wrong.", body = Failure),
+                                      `current_password` is wrong, or a reset, a password change or \
+                                      a sign-out committed while this request was in flight.", body = Failure),
         CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]
