@@ -42,9 +42,11 @@ async fn reset_elsewhere(app: &TestApp, user_id: Uuid) -> String {
         cap_since: now - chrono::Duration::hours(1),
         cap: 3,
     };
-    assert!(app.store().insert_password_reset(&reset).await.unwrap());
-    let hash = app.state.passwords.hash(&Password::parse(RESET_PASSWORD).unwrap()).await.unwrap();
-    assert_eq!(app.store().reset_password(&token_hash, &hash).await.unwrap().map(|u| u.id), Some(user_id));
+    assert!(app.store().insert_password_reset(&reset).await.expect("a reset link"));
+    let password = Password::parse(RESET_PASSWORD).expect("a valid password");
+    let hash = app.state.passwords.hash(&password).await.expect("a hash");
+    let user = app.store().reset_password(&token_hash, &hash).await.expect("a reset");
+    assert_eq!(user.map(|u| u.id), Some(user_id));
     hash
 }
 
