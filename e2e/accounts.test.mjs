@@ -2,7 +2,8 @@
 // `server` binary (see scripts/e2e.sh), with password-reset mail delivered to a real SMTP
 // server (aiosmtpd) whose maildir is E2E_MAILDIR: the reset flow through the mail, an
 // address in any case, one browser signing another out, the data export, and deleting
-// the account.
+// the account. A second server without SMTP_URL (E2E_NO_MAIL_URL) shows the forgot page
+// where reset by email is not set up.
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
@@ -28,7 +29,7 @@ async function mailTo(to) {
 }
 
 function resetLink(message) {
-  const match = message.match(/https?:\/\/[^\s"<>]+\/reset-password\?token=[A-Za-z0-9_-]+/);
+  const match = message.match(/https?:\/\/[^\s"<>]+\/reset-password#token=[A-Za-z0-9_-]+/);
   assert.ok(match, `a reset link in:\n${message}`);
   return match[0];
 }
@@ -90,14 +91,17 @@ describe('accounts', { skip: !maildir && 'E2E_MAILDIR is not set: run through sc
     assert.match(message, /Subject: Reset your Tasks password/);
     assert.match(message, /expires in 30 minutes/);
     assert.match(message, /If you didn't ask for this, you can ignore this email/);
+    assert.doesNotMatch(message, /Mary Jackson/, 'reset mail carries no text the account holder chose');
     const link = resetLink(message);
-    // No APP_URL nor ALLOWED_ORIGINS in this run: `server` builds links on its listen address.
+    // scripts/e2e.sh sets APP_URL to the server's own address.
     assert.equal(new URL(link).origin, baseUrl);
+    const token = new URL(link).hash.slice('#token='.length);
 
     await page.goto(link);
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/reset-password');
-    assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+    assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar');
+    assert.equal(new URL(page.url()).search, '');
     await page.getByLabel('New password').fill('wind tunnel two');
     await button('Set password').click();
     await page.getByRole('heading', { name: 'Your password is set.' }).waitFor();
@@ -123,6 +127,20 @@ describe('accounts', { skip: !maildir && 'E2E_MAILDIR is not set: run through sc
     await page.getByRole('alert').filter({ hasText: 'invalid, expired or already used' }).waitFor();
     await page.getByRole('link', { name: 'Send a new link' }).click();
     await page.waitForURL('**/forgot-password');
+
+    // A link from older mail, with the token in the query: still read, then cleared.
+    await page.goto(`/reset-password?token=${token}`);
+    await page.getByLabel('New password').fill('wind tunnel four');
+    assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
+    logs.expectRefusal('/api/auth/reset-password', 422);
+    await button('Set password').click();
+    await page.getByRole('alert').filter({ hasText: 'invalid, expired or already used' }).waitFor();
+
+    // The password change notice, to the account's address.
+    await eventually(async () => {
+      const found = await mailTo(user.email);
+      return found.some((m) => /Subject: Your password was changed/.test(m));
+    }, 'the password change notice');
   });
 
   test('an address in another case, non-ASCII letters too, is the same account', async () => {
@@ -235,5 +253,28 @@ describe('accounts', { skip: !maildir && 'E2E_MAILDIR is not set: run through sc
     await eventually(() => logs.pending.length === 0, 'provoked errors to show', 2_000).catch(() => {});
     assert.deepEqual(logs.errors, []);
     assert.deepEqual(logs.pending.map((p) => p.label), []);
+  });
+});
+
+const noMailUrl = process.env.E2E_NO_MAIL_URL;
+
+describe('without SMTP_URL', { skip: !noMailUrl && 'E2E_NO_MAIL_URL is not set: run through scripts/e2e.sh' }, () => {
+  test('the forgot page says that reset by email is not set up on this server', async () => {
+    const browser = await launch();
+    try {
+      const { page } = browser;
+      await page.goto(`${noMailUrl}/forgot-password`);
+      await page.getByLabel('Email').fill(`nobody-${run}@example.com`);
+      await page.getByRole('button', { name: 'Send reset link', exact: true }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Password reset by email is not set up on this server.' })
+        .waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Send reset link' }).count(), 0, 'the form is gone');
+      await page.getByRole('link', { name: 'Sign in' }).click();
+      await page.waitForURL('**/signin');
+    } finally {
+      await browser.close();
+    }
   });
 });

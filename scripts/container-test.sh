@@ -135,6 +135,14 @@ grep -q '^HTTP/1.1 201' <<<"$signup" || fail "signup: $signup"
 grep -qi '^set-cookie: token=' <<<"$signup" || fail "signup set no cookie"
 log "ok: signup answered 201 with the auth cookie"
 
+# The image sets no SMTP_URL: reset by email is off, and no link can reach the log.
+forgot=$(curl -sS -i -X POST "$base/api/auth/forgot-password" -H 'content-type: application/json' \
+    -d '{"email":"container@example.com"}')
+grep -q '^HTTP/1.1 503' <<<"$forgot" || fail "forgot-password without SMTP_URL: $forgot"
+grep -q '"MAIL_UNAVAILABLE"' <<<"$forgot" || fail "forgot-password without SMTP_URL: $forgot"
+if grep -q 'reset-password' "$fail_log"; then fail "a reset link reached the server's log"; fi
+log "ok: without SMTP_URL, forgot-password answers 503 MAIL_UNAVAILABLE and logs no link"
+
 owner=$(stat -c %u "$root$data_dir/tasks.db")
 [ "$owner" = "$uid" ] || fail "the database file belongs to uid $owner, not $uid"
 [ "$(stat -c %a "$root$data_dir/jwt_secret")" = 600 ] || fail "the generated JWT secret is not mode 0600"

@@ -26,6 +26,12 @@ scripts/install-mail-tools.sh
 mail_python=${TASKAPP_SMTP_PYTHON:-${XDG_CACHE_HOME:-$HOME/.cache}/taskapp-tools/mail-venv/bin/python}
 smtp_port=$(free_port)
 
+# A second server without SMTP_URL, where reset by email is off: the forgot page says so.
+# (An SMTP_URL from the calling shell must not reach it.)
+unset SMTP_URL
+start_test_server e2e-no-mail "$server" STATIC_DIR=frontend/dist
+no_mail_url=$base_url
+
 # The flow signs up and in several times and makes a few hundred task calls a minute from
 # one address: raise the rate limits (5 and 100 a minute by default) so that it is never
 # throttled. The app's 429 message is tested with a stubbed response instead.
@@ -43,7 +49,7 @@ fail_log=$mail_tmp/smtp.log wait_for "the SMTP server" "$smtp_pid" 10 \
 
 status=0
 # One file at a time, so that the paint timings do not share the CPU with the flow.
-E2E_BASE_URL="$base_url" E2E_MAILDIR="$mail_tmp/maildir" node --test --test-concurrency=1 e2e/ || status=$?
+E2E_BASE_URL="$base_url" E2E_MAILDIR="$mail_tmp/maildir" E2E_NO_MAIL_URL="$no_mail_url" node --test --test-concurrency=1 e2e/ || status=$?
 if [ "$status" -ne 0 ]; then
     log "failed; the server's last log lines:"
     tail -n 40 "$fail_log" >&2

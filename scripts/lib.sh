@@ -15,7 +15,8 @@
 #   stop_process PID         stops PID and every process under it, by id, and reaps PID
 #   start_test_server LABEL SERVER_BINARY [VAR=value…]
 #                            starts a `server` on a free loopback port with a fresh SQLite
-#                            database and test settings, plus the given ones; waits for
+#                            database and test settings (APP_URL is its own address, so
+#                            mail links point at it), plus the given ones; waits for
 #                            /health; stops it and removes its folder at exit. Sets `tmp`
 #                            (the folder, with server.log), `port`, `base_url`, and
 #                            `fail_log` to the server's log
@@ -100,7 +101,7 @@ start_test_server() {
     fail_log=$tmp/server.log
     env DATABASE_URL="sqlite://$tmp/test.db" \
         JWT_SECRET="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" \
-        HOST=127.0.0.1 PORT="$port" COOKIE_SECURE=false BCRYPT_COST=4 \
+        HOST=127.0.0.1 PORT="$port" APP_URL="$base_url" COOKIE_SECURE=false BCRYPT_COST=4 \
         "$@" "$server" >"$fail_log" 2>&1 &
     test_server_pid=$!
     on_exit stop_process "$test_server_pid"

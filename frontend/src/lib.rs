@@ -11,6 +11,7 @@ pub mod form_errors;
 pub mod forms;
 pub mod optimistic;
 pub mod pagination;
+pub mod reset_link;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

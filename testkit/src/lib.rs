@@ -7,6 +7,7 @@
 mod app;
 mod events;
 mod fault_proxy;
+pub mod logs;
 pub mod smtp;
 mod temp_dir;
 

@@ -24,9 +24,12 @@ pub struct Mail {
 }
 
 impl Mail {
-    /// The token of the first password-reset link in the message.
+    /// The token of the first password-reset link in the message, carried in the
+    /// fragment (`#token=`) or, as older mail had it, in the query (`?token=`).
     pub fn reset_token(&self) -> Option<String> {
-        let start = self.decoded.find("/reset-password?token=")? + "/reset-password?token=".len();
+        let start = ["/reset-password#token=", "/reset-password?token="]
+            .iter()
+            .find_map(|marker| Some(self.decoded.find(marker)? + marker.len()))?;
         let token: String = self.decoded[start..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
@@ -40,6 +43,13 @@ impl Mail {
         let end = self.decoded.find(&token)? + token.len();
         let start = self.decoded[..end].rfind("http")?;
         Some(self.decoded[start..end].to_owned())
+    }
+
+    /// The plain-text and HTML parts, in that order.
+    pub fn parts(&self) -> (&str, &str) {
+        let text = self.decoded.find("Content-Type: text/plain").expect("a plain-text part");
+        let html = self.decoded.find("Content-Type: text/html").expect("an HTML part");
+        (&self.decoded[text..html], &self.decoded[html..])
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -156,4 +166,35 @@ fn decode_quoted_printable(raw: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Each test once per backend, on an app whose variables `$vars` builds from the SMTP
+/// server's URL; skipped like the Postgres cases when aiosmtpd is not installed outside
+/// CI.
+#[macro_export]
+macro_rules! mail_tests {
+    (router = $router:path; vars = $vars:path; $(async fn $name:ident($app:ident, $smtp:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test]
+                async fn sqlite() {
+                    let Some($smtp) = $crate::smtp::SmtpServer::start() else { return };
+                    let url = $smtp.url();
+                    let $app = $crate::TestApp::sqlite($router, &$vars(&url)).await;
+                    $body
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    let Some($smtp) = $crate::smtp::SmtpServer::start() else { return };
+                    let url = $smtp.url();
+                    let Some($app) = $crate::TestApp::postgres($router, &$vars(&url)).await else { return };
+                    $body
+                }
+            }
+        )*
+    };
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 use store::{DatabaseSettings, is_sqlite_url};
 
-pub use mail::MailSettings;
+pub use mail::{MailSettings, MailTransport, SMTP_URL_LOG};
 pub use server::ServerSettings;
 
 mod mail;

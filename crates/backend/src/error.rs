@@ -94,7 +94,7 @@ impl ApiError {
                 "A database error occurred. Please try again.".into()
             }
             Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
-            Self::MailUnavailable => "Password reset by email is not available on this server.".into(),
+            Self::MailUnavailable => contract::api::RESET_BY_EMAIL_OFF.into(),
         }
     }
 }

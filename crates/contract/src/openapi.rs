@@ -92,7 +92,7 @@ pub struct SessionNotFound(pub Failure);
 #[derive(IntoResponses)]
 #[response(
     status = 503,
-    description = "`MAIL_UNAVAILABLE`: password-reset mail is not set up here (a Lambda function \
-                   without `SMTP_URL`, `MAIL_FROM` or `APP_URL`)."
+    description = "`MAIL_UNAVAILABLE`: password reset by email is not set up on this server (no \
+                   `SMTP_URL`; or no `MAIL_FROM` or `APP_URL` where one is needed)."
 )]
 pub struct MailUnavailable(pub Failure);

@@ -16,8 +16,8 @@ macro_rules! impl_store {
             };
             use ::uuid::Uuid;
             use $crate::{
-                Device, NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord, Store,
-                StoreError, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
+                Device, NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord,
+                StillVerified, Store, StoreError, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
             };
 
             #[::async_trait::async_trait]
@@ -66,19 +66,35 @@ macro_rules! impl_store {
                 async fn update_user(
                     &self,
                     id: Uuid,
+                    verified: StillVerified<'_>,
                     change: UserChange<'_>,
-                ) -> Result<UserRecord, StoreError> {
+                ) -> Result<Option<UserRecord>, StoreError> {
                     let at = now();
+                    // Conditional on what the request verified, so `once`: a retry after
+                    // a lost reply would find the hash it just wrote and refuse.
                     self.guard
-                        .retrying(|mut conn| async move {
-                            sqlx::query_as(sql::UPDATE_USER)
+                        .once(|mut conn| async move {
+                            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                            let user: Option<UserRecord> = sqlx::query_as(sql::UPDATE_USER)
                                 .bind(id)
                                 .bind(change.email.map(Email::as_str))
                                 .bind(change.name.map(UserName::as_str))
                                 .bind(change.password_hash)
                                 .bind(at)
-                                .fetch_one(&mut *conn)
-                                .await
+                                .bind(verified.password_hash)
+                                .bind(verified.session_id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            if user.is_some() && (change.email.is_some() || change.password_hash.is_some()) {
+                                sqlx::query(sql::EXPIRE_OTHER_PASSWORD_RESETS)
+                                    .bind(id)
+                                    .bind("")
+                                    .bind(at)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            }
+                            tx.commit().await?;
+                            Ok(user)
                         })
                         .await
                         .map_err(email_taken)
@@ -496,16 +512,21 @@ macro_rules! impl_store {
                                 .await?
                                 .rows_affected()
                                 > 0;
-                            if inserted {
-                                sqlx::query(sql::EXPIRE_OTHER_PASSWORD_RESETS)
-                                    .bind(reset.user_id)
-                                    .bind(reset.token_hash)
-                                    .bind(at)
-                                    .execute(&mut *tx)
-                                    .await?;
-                            }
                             tx.commit().await?;
                             Ok(inserted)
+                        })
+                        .await
+                }
+
+                async fn live_password_reset(&self, token_hash: &str) -> Result<Option<Uuid>, StoreError> {
+                    let at = now();
+                    self.guard
+                        .retrying(|mut conn| async move {
+                            sqlx::query_scalar(sql::LIVE_PASSWORD_RESET)
+                                .bind(token_hash)
+                                .bind(at)
+                                .fetch_optional(&mut *conn)
+                                .await
                         })
                         .await
                 }
@@ -514,7 +535,7 @@ macro_rules! impl_store {
                     &self,
                     token_hash: &str,
                     password_hash: &str,
-                ) -> Result<Option<Uuid>, StoreError> {
+                ) -> Result<Option<UserRecord>, StoreError> {
                     let at = now();
                     self.guard
                         .once(|mut conn| async move {
@@ -524,12 +545,13 @@ macro_rules! impl_store {
                                 .bind(at)
                                 .fetch_optional(&mut *tx)
                                 .await?;
+                            let mut user: Option<UserRecord> = None;
                             if let Some(user_id) = user_id {
-                                sqlx::query(sql::SET_PASSWORD)
+                                user = sqlx::query_as(sql::SET_PASSWORD)
                                     .bind(user_id)
                                     .bind(password_hash)
                                     .bind(at)
-                                    .execute(&mut *tx)
+                                    .fetch_optional(&mut *tx)
                                     .await?;
                                 sqlx::query(sql::DELETE_ALL_SESSIONS).bind(user_id).execute(&mut *tx).await?;
                                 // The mailbox is proven: strangers' failures no longer hold
@@ -547,7 +569,7 @@ macro_rules! impl_store {
                                     .await?;
                             }
                             tx.commit().await?;
-                            Ok(user_id)
+                            Ok(user)
                         })
                         .await
                 }
@@ -560,10 +582,29 @@ macro_rules! impl_store {
                         .await
                 }
 
-                async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError> {
+                async fn delete_user(
+                    &self,
+                    user_id: Uuid,
+                    verified: StillVerified<'_>,
+                ) -> Result<bool, StoreError> {
+                    let at = now();
                     self.guard
                         .once(|mut conn| async move {
                             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                            // The row lock, taken only if what the request verified holds,
+                            // keeps a reset from committing between this check and the end.
+                            let still = sqlx::query(sql::LOCK_USER_IF_STILL_VERIFIED)
+                                .bind(user_id)
+                                .bind(verified.password_hash)
+                                .bind(verified.session_id)
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected()
+                                > 0;
+                            if !still {
+                                return Ok(false);
+                            }
                             for statement in [
                                 sql::DELETE_USER_TASKS,
                                 sql::DELETE_ALL_SESSIONS,
@@ -577,7 +618,8 @@ macro_rules! impl_store {
                                 .execute(&mut *tx)
                                 .await?;
                             sqlx::query(sql::DELETE_USER).bind(user_id).execute(&mut *tx).await?;
-                            tx.commit().await
+                            tx.commit().await?;
+                            Ok(true)
                         })
                         .await
                 }

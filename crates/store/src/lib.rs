@@ -84,10 +84,21 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
+/// What a profile change writes. A new `email` or `password_hash` also ends the
+/// account's live reset links.
 #[derive(Default, Clone, Copy)]
 pub struct UserChange<'a> {
     pub email: Option<&'a Email>,
     pub name: Option<&'a UserName>,
+    pub password_hash: Option<&'a str>,
+}
+
+/// What a request that writes to the account checked, which must still hold when it
+/// writes: its session is live and, if it verified the password, the stored hash is
+/// the one it verified against.
+#[derive(Clone, Copy)]
+pub struct StillVerified<'a> {
+    pub session_id: Uuid,
     pub password_hash: Option<&'a str>,
 }
 
@@ -137,7 +148,13 @@ pub trait Store: Send + Sync + 'static {
 
     async fn insert_user(&self, user: NewUser<'_>) -> Result<UserRecord, StoreError>;
     async fn user_by_email(&self, email: &Email) -> Result<Option<UserRecord>, StoreError>;
-    async fn update_user(&self, id: Uuid, change: UserChange<'_>) -> Result<UserRecord, StoreError>;
+    /// `None`, and nothing written, when `verified` no longer holds.
+    async fn update_user(
+        &self,
+        id: Uuid,
+        verified: StillVerified<'_>,
+        change: UserChange<'_>,
+    ) -> Result<Option<UserRecord>, StoreError>;
 
     async fn insert_session(&self, session: &NewSession<'_>) -> Result<(), StoreError>;
     /// The user of a live session, or `None` once it is revoked, expired or its user gone.
@@ -213,22 +230,28 @@ pub trait Store: Send + Sync + 'static {
     /// enough to count for nothing); returns how many rows went.
     async fn purge_expired(&self, resets_before: DateTime<Utc>) -> Result<u64, StoreError>;
 
-    /// Records a reset link and makes the user's earlier ones unusable, unless the
-    /// user already had `cap` links since `cap_since`: then nothing changes and the
-    /// answer is `false`.
+    /// Records a reset link, unless the user already had `cap` links since
+    /// `cap_since`: then nothing changes and the answer is `false`. Earlier links stay
+    /// valid: a stranger asking again must not kill the owner's link.
     async fn insert_password_reset(&self, reset: &NewPasswordReset<'_>) -> Result<bool, StoreError>;
+    /// The owner of the live, unused reset link with this hash, if there is one.
+    async fn live_password_reset(&self, token_hash: &str) -> Result<Option<Uuid>, StoreError>;
     /// Spends the live, unused reset link with this hash: sets the password, revokes
     /// every session and any other link of the user, clears the account's failed
-    /// password checks and ends its device cookies, all at once. `None` when no such
-    /// link is live.
-    async fn reset_password(&self, token_hash: &str, password_hash: &str)
-    -> Result<Option<Uuid>, StoreError>;
+    /// password checks and ends its device cookies, all at once, and returns the user as
+    /// now stored. `None` when no such link is live.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<Option<UserRecord>, StoreError>;
 
     /// Every task of the user, oldest first.
     async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<TaskRecord>, StoreError>;
     /// Deletes the user and everything kept about them: tasks, sessions, reset links
-    /// and their rate-limit counters.
-    async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError>;
+    /// and their rate-limit counters. `false`, and nothing deleted, when `verified`
+    /// no longer holds.
+    async fn delete_user(&self, user_id: Uuid, verified: StillVerified<'_>) -> Result<bool, StoreError>;
 }
 
 /// Opens the backend named by `url`, without connecting yet. A build without the

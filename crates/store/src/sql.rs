@@ -15,10 +15,14 @@ pub const INSERT_USER: &str = "INSERT INTO users (id, email, name, password_hash
 pub const USER_BY_EMAIL: &str = "SELECT id, email, name, password_hash, created_at, updated_at \
     FROM users WHERE email = $1";
 
+/// Writes only while the session `$7` is live and, when `$6` is given, the stored hash
+/// is still the one the request verified the password against: a reset, a password
+/// change or a sign-out committed since then turns the write into a no-op.
 pub const UPDATE_USER: &str = "UPDATE users SET \
     email = COALESCE($2, email), name = COALESCE($3, name), \
     password_hash = COALESCE($4, password_hash), updated_at = $5 \
-    WHERE id = $1 \
+    WHERE id = $1 AND ($6 IS NULL OR password_hash = $6) \
+    AND EXISTS (SELECT 1 FROM sessions WHERE id = $7 AND user_id = $1 AND expires_at > $5) \
     RETURNING id, email, name, password_hash, created_at, updated_at";
 
 pub const INSERT_SESSION: &str = "INSERT INTO sessions \
@@ -140,6 +144,9 @@ pub const INSERT_PASSWORD_RESET: &str = "INSERT INTO password_resets (token_hash
     SELECT $1, $2, $3, $4 \
     WHERE (SELECT COUNT(*) FROM password_resets WHERE user_id = $2 AND created_at > $5) < $6";
 
+pub const LIVE_PASSWORD_RESET: &str = "SELECT user_id FROM password_resets \
+    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+
 /// Ends the user's live links but `$2`; `$2` may be empty to end them all.
 pub const EXPIRE_OTHER_PASSWORD_RESETS: &str = "UPDATE password_resets SET expires_at = $3 \
     WHERE user_id = $1 AND token_hash <> $2 AND used_at IS NULL AND expires_at > $3";
@@ -147,7 +154,8 @@ pub const EXPIRE_OTHER_PASSWORD_RESETS: &str = "UPDATE password_resets SET expir
 pub const SPEND_PASSWORD_RESET: &str = "UPDATE password_resets SET used_at = $2 \
     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";
 
-pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1 \
+    RETURNING id, email, name, password_hash, created_at, updated_at";
 
 pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 
@@ -166,3 +174,10 @@ pub const DELETE_USER_PASSWORD_CHECKS: &str =
     "DELETE FROM password_checks WHERE email = (SELECT email FROM users WHERE id = $1)";
 
 pub const DELETE_USER: &str = "DELETE FROM users WHERE id = $1";
+
+/// Takes the user's row lock, as `LOCK_USER`, but only while the session `$3` is live
+/// and, when `$2` is given, the stored hash is still `$2`; no row: the deletion must
+/// not go on.
+pub const LOCK_USER_IF_STILL_VERIFIED: &str = "UPDATE users SET updated_at = updated_at \
+    WHERE id = $1 AND ($2 IS NULL OR password_hash = $2) \
+    AND EXISTS (SELECT 1 FROM sessions WHERE id = $3 AND user_id = $1 AND expires_at > $4)";

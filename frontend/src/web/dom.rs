@@ -39,6 +39,11 @@ pub fn search() -> String {
     window().location().search().unwrap_or_default()
 }
 
+/// The location's fragment, such as `#token=…`.
+pub fn fragment() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
 pub fn pathname() -> String {
     window().location().pathname().unwrap_or_default()
 }

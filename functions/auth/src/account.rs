@@ -12,6 +12,7 @@ use contract::api::{AccountExport, DeleteAccountRequest, Success};
 use contract::openapi::{
     CrossOrigin, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized, UnsupportedMediaType,
 };
+use store::StillVerified;
 
 /// Everything the account holds, as a JSON file to download.
 #[utoipa::path(
@@ -43,7 +44,8 @@ pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Resu
         (status = 204, description = "The account and everything in it are gone; every token stops working.",
          headers(("Set-Cookie" = String, description = "Clears `token`, `signed_in` and `device` with `Max-Age=0`."))),
         (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
-                                      `current_password` is wrong.", body = contract::api::Failure),
+                                      `current_password` is wrong, or a reset, a password change or \
+                                      a sign-out committed while this request was in flight.", body = contract::api::Failure),
         CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]
@@ -53,9 +55,16 @@ pub async fn delete_account(
     Json(body): Json<DeleteAccountRequest>,
 ) -> Result<Response, ApiError> {
     let password = body.parse().map_err(ApiError::invalid_fields)?;
-    check_password(&state, &current.user.email, Some(&current.user.password_hash), &password).await?;
-    state.store.delete_user(current.user.id).await?;
+    let hash = current.user.password_hash.as_str();
+    check_password(&state, &current.user.email, Some(hash), &password).await?;
+    // Refused when a reset, a password change or a sign-out committed since the check
+    // (the session may have come from the cache): the password given is then stale.
+    let verified = StillVerified { session_id: current.session_id, password_hash: Some(hash) };
+    let deleted = state.store.delete_user(current.user.id, verified).await?;
     state.sessions.forget_user(current.user.id);
+    if !deleted {
+        return Err(ApiError::InvalidCredentials);
+    }
     tracing::info!(event = "account_deleted", user_id = %current.user.id, "account deleted");
     // The device cookie already counts for nothing (its account is gone); this clears it too.
     let mut response = signed_out(state.config.cookie_secure);

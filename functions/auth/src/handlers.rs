@@ -13,7 +13,9 @@ use contract::openapi::{
     CrossOrigin, EmailExists, InvalidCredentials, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized,
     UnsupportedMediaType,
 };
-use store::{NewUser, UserChange, UserRecord};
+use store::{NewUser, StillVerified, UserChange, UserRecord};
+
+use crate::notices;
 
 /// Signup and signin answer alike: the session in the body and in two cookies. utoipa
 /// takes a header's description only as a literal, so their `#[utoipa::path]` is
@@ -136,7 +138,8 @@ pub async fn me(current: CurrentUser) -> JsonOk<UserEnvelope> {
         (status = 200, description = "The updated user.", body = Success<UserEnvelope>),
         EmailExists,
         (status = 401, description = "`UNAUTHORIZED`: no valid session; or `INVALID_CREDENTIALS`: \
-                                      `current_password` is wrong.", body = Failure),
+                                      `current_password` is wrong, or a reset, a password change or \
+                                      a sign-out committed while this request was in flight.", body = Failure),
         CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
     )
 )]
@@ -146,31 +149,37 @@ pub async fn update_profile(
     Json(body): Json<ProfileRequest>,
 ) -> Result<JsonOk<UserEnvelope>, ApiError> {
     let change = body.parse().map_err(ApiError::invalid_fields)?;
-    if change.needs_current_password() {
+    let verified_hash = change.needs_current_password().then_some(current.user.password_hash.as_str());
+    if let Some(hash) = verified_hash {
         let given = change.current_password.as_deref().unwrap_or_default();
-        check_password(&state, &current.user.email, Some(&current.user.password_hash), given).await?;
+        check_password(&state, &current.user.email, Some(hash), given).await?;
     }
-    let email_changed = change.email.as_ref().is_some_and(|email| email.as_str() != current.user.email);
+    // The same address again is no change: it keeps the reset links and sends no notice.
+    let new_email = change.email.as_ref().filter(|email| email.as_str() != current.user.email);
     let password_hash = match &change.password {
         Some(password) => Some(state.passwords.hash(password).await?),
         None => None,
     };
-    let user = state
-        .store
-        .update_user(
-            current.user.id,
-            UserChange {
-                email: change.email.as_ref(),
-                name: change.name.as_ref(),
-                password_hash: password_hash.as_deref(),
-            },
-        )
-        .await?;
+    let verified = StillVerified { session_id: current.session_id, password_hash: verified_hash };
+    let change_written =
+        UserChange { email: new_email, name: change.name.as_ref(), password_hash: password_hash.as_deref() };
+    // `None`: a reset, a password change or a sign-out committed since the check above
+    // (the session may have come from the cache); the caller's password is then stale.
+    let Some(user) = state.store.update_user(current.user.id, verified, change_written).await? else {
+        state.sessions.forget_user(current.user.id);
+        return Err(ApiError::InvalidCredentials);
+    };
     // Whoever holds another session may know the old password, or own the old address.
-    if password_hash.is_some() || email_changed {
+    if password_hash.is_some() || new_email.is_some() {
         state.store.delete_other_sessions(user.id, current.session_id).await?;
     }
     state.sessions.forget_user(user.id);
+    if password_hash.is_some() {
+        notices::password_changed(&state, &user.email).await;
+    }
+    if new_email.is_some() {
+        notices::email_changed(&state, &current.user.email, &user.email).await;
+    }
     Ok(ok(UserEnvelope { user: user.into() }))
 }
 

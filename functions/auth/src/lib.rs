@@ -3,6 +3,7 @@
 
 mod account;
 mod handlers;
+mod notices;
 mod password_reset;
 mod sessions;
 

@@ -17,6 +17,8 @@ use contract::domain::{Email, FieldErrors};
 use contract::openapi::{InvalidInput, MailUnavailable, PayloadTooLarge, RateLimited, UnsupportedMediaType};
 use store::NewPasswordReset;
 
+use crate::notices;
+
 const LINK_LIFETIME: chrono::Duration = chrono::Duration::minutes(30);
 /// Reset emails per account per `RESET_HISTORY`; past it requests still answer 202.
 const EMAILS_PER_HOUR: u32 = 3;
@@ -80,9 +82,11 @@ async fn try_send_reset_link(state: &AppState, email: &Email, origin: &str) -> R
         tracing::warn!(event = "reset_mail_capped", user_id = %user.id, "reset email cap reached; none sent");
         return Ok(());
     }
-    let link = format!("{origin}/reset-password?token={}", token.token);
-    let mail = ResetMail { to_email: &user.email, to_name: &user.name, link: &link, expires_at };
-    state.mailer.send_reset(&mail).await?;
+    // In the fragment, the token never reaches a server's, proxy's or CDN's access log,
+    // nor a `Referer`.
+    let link = format!("{origin}/reset-password#token={}", token.token);
+    let mail = ResetMail { to_email: user.email, link, expires_at };
+    state.mailer.send(&mail).await?;
     tracing::info!(event = "reset_mail_sent", user_id = %user.id, "password reset email sent");
     Ok(())
 }
@@ -106,15 +110,22 @@ pub async fn reset_password(
     Json(body): Json<ResetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     let reset = body.parse().map_err(ApiError::invalid_fields)?;
+    let token_hash = hash_reset_token(&reset.token);
+    // Looked up first, so that a garbage token costs no bcrypt; spending it below
+    // checks again, in the transaction that sets the password.
+    if state.store.live_password_reset(&token_hash).await?.is_none() {
+        return Err(invalid_link());
+    }
     let password_hash = state.passwords.hash(&reset.password).await?;
-    let user_id = state.store.reset_password(&hash_reset_token(&reset.token), &password_hash).await?;
-    let Some(user_id) = user_id else {
-        return Err(ApiError::invalid_fields(FieldErrors::from([(
-            "token".into(),
-            RESET_LINK_INVALID.into(),
-        )])));
+    let Some(user) = state.store.reset_password(&token_hash, &password_hash).await? else {
+        return Err(invalid_link());
     };
-    state.sessions.forget_user(user_id);
-    tracing::info!(event = "password_reset", user_id = %user_id, "password set from a reset link");
+    state.sessions.forget_user(user.id);
+    tracing::info!(event = "password_reset", user_id = %user.id, "password set from a reset link");
+    notices::password_changed(&state, &user.email).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn invalid_link() -> ApiError {
+    ApiError::invalid_fields(FieldErrors::from([("token".into(), RESET_LINK_INVALID.into())]))
 }

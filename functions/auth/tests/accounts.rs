@@ -19,35 +19,6 @@ use uuid::Uuid;
 const APP_URL: &str = "https://tasks.example";
 const NEW_PASSWORD: &str = "a brand new secret";
 
-/// Each test once per backend, with an SMTP server and `SMTP_URL`/`APP_URL` pointing at
-/// it; skipped like the Postgres cases when aiosmtpd is not installed outside CI.
-macro_rules! mail_tests {
-    ($(async fn $name:ident($app:ident, $smtp:ident) $body:block)*) => {
-        $(
-            mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
-                #[tokio::test]
-                async fn sqlite() {
-                    let Some($smtp) = SmtpServer::start() else { return };
-                    let url = $smtp.url();
-                    let $app = TestApp::sqlite(auth::router, &mail_vars(&url)).await;
-                    $body
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    let Some($smtp) = SmtpServer::start() else { return };
-                    let url = $smtp.url();
-                    let Some($app) = TestApp::postgres(auth::router, &mail_vars(&url)).await else { return };
-                    $body
-                }
-            }
-        )*
-    };
-}
-
 fn mail_vars(smtp_url: &str) -> [(&'static str, &str); 3] {
     [("SMTP_URL", smtp_url), ("APP_URL", APP_URL), ("MAIL_FROM", "Tasks <no-reply@tasks.example>")]
 }
@@ -139,7 +110,10 @@ async fn settle(smtp: &SmtpServer, expected: usize) -> Vec<Mail> {
     messages
 }
 
-mail_tests! {
+testkit::mail_tests! {
+    router = auth::router;
+    vars = mail_vars;
+
     async fn forgot_mail_reset_then_signin_with_the_new_password(app, smtp) {
         let (user, old_token) = app.user("ann@example.com").await;
         let response = forgot(&app, "Ann@Example.com").await;
@@ -155,11 +129,9 @@ mail_tests! {
         assert_eq!(mail.header("Subject"), Some("Reset your Tasks password"));
         assert!(mail.header("From").unwrap().contains("no-reply@tasks.example"));
         assert!(mail.raw.contains("multipart/alternative"), "{}", mail.raw);
-        let text = mail.decoded.find("Content-Type: text/plain").expect("a plain-text part");
-        let html = mail.decoded.find("Content-Type: text/html").expect("an HTML part");
-        let (text, html) = (&mail.decoded[text..html], &mail.decoded[html..]);
+        let (text, html) = mail.parts();
         for part in [text, html] {
-            assert!(part.contains(&format!("{APP_URL}/reset-password?token=")), "{part}");
+            assert!(part.contains(&format!("{APP_URL}/reset-password#token=")), "{part}");
             assert!(part.contains("expires in 30 minutes"), "{part}");
             assert!(part.contains("If you didn't ask for this, you can ignore this email"), "{part}");
         }
@@ -203,17 +175,6 @@ mail_tests! {
         assert_eq!(signin(&app, "ann@example.com", TEST_PASSWORD).await.status, StatusCode::OK);
     }
 
-    async fn a_newer_request_invalidates_the_older_link(app, smtp) {
-        app.user("ann@example.com").await;
-        forgot(&app, "ann@example.com").await;
-        let first = smtp.wait_for(1).await[0].reset_token().unwrap();
-        forgot(&app, "ann@example.com").await;
-        let second = smtp.wait_for(2).await[1].reset_token().unwrap();
-        assert_ne!(first, second);
-        assert_eq!(reset(&app, &first, NEW_PASSWORD).await.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(reset(&app, &second, NEW_PASSWORD).await.status, StatusCode::NO_CONTENT);
-    }
-
     async fn an_unknown_email_gets_the_same_answer_and_no_mail(app, smtp) {
         app.user("ann@example.com").await;
         let unknown = forgot(&app, "nobody@example.com").await;
@@ -235,7 +196,7 @@ mail_tests! {
         // Another account has its own allowance.
         forgot(&app, "bob@example.com").await;
         settle(&smtp, 4).await;
-        // The capped requests left the newest link alive: exactly one of the three works.
+        // Each of the three was live; the first completed reset ends the other two.
         let mut worked = 0;
         for message in &mail {
             let response = reset(&app, &message.reset_token().unwrap(), NEW_PASSWORD).await;
@@ -257,7 +218,7 @@ mail_tests! {
         assert_eq!(app.send(request).await.status, StatusCode::ACCEPTED);
         let mail = smtp.wait_for(1).await.remove(0);
         let link = mail.reset_link().unwrap();
-        assert!(link.starts_with("https://tasks.example/reset-password?token="), "{link}");
+        assert!(link.starts_with("https://tasks.example/reset-password#token="), "{link}");
         assert!(!mail.decoded.contains("evil.example"), "{}", mail.decoded);
     }
 
@@ -290,12 +251,6 @@ testkit::store_tests! {
             assert_eq!(forgot(&app, email).await.status, StatusCode::ACCEPTED);
             assert!(started.elapsed() < Duration::from_millis(500), "{email}: {:?}", started.elapsed());
         }
-    }
-
-    async fn without_smtp_the_server_still_accepts_and_logs_the_link(app) {
-        app.user("ann@example.com").await;
-        let response = forgot(&app, "ann@example.com").await;
-        assert_eq!(response.status, StatusCode::ACCEPTED, "{:?}", response.body);
     }
 
     async fn reset_and_forgot_refuse_bad_input(app) {

@@ -43,7 +43,7 @@ async fn forgot_and_reset_through_the_lambda_entry() {
     assert_eq!(smtp.messages().len(), 1);
 
     let link = mail[0].reset_link().unwrap();
-    assert!(link.starts_with("https://tasks.example/reset-password?token="), "{link}");
+    assert!(link.starts_with("https://tasks.example/reset-password#token="), "{link}");
     let token = mail[0].reset_token().unwrap();
     let body = json!({ "token": token, "password": "a brand new secret" }).to_string();
     let event =

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use backend::AppState;
-use backend::config::{Config, ServerSettings};
+use backend::config::{Config, MailTransport, ServerSettings};
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -65,8 +65,19 @@ async fn serve(
     let address = format!("{}:{}", settings.host, settings.port);
     let static_dir = settings.static_dir;
     let state = open(config).await?;
-    if state.config.mail.smtp_url.is_none() {
-        tracing::warn!("SMTP_URL not set: password reset links are written to this log instead of mailed");
+    match state.config.mail.transport {
+        MailTransport::Off => {
+            tracing::info!("SMTP_URL not set: password reset by email is off (forgot-password answers 503)");
+        }
+        MailTransport::Log => tracing::warn!(
+            "SMTP_URL=log: account mail, reset links included, is written to this log instead of sent; \
+             whoever reads this log can take any account over (development only)"
+        ),
+        MailTransport::Smtp(_) if state.config.app_origin().is_none() => tracing::warn!(
+            "SMTP_URL is set but neither APP_URL nor ALLOWED_ORIGINS is: reset links have no origin, \
+             so forgot-password answers 503"
+        ),
+        MailTransport::Smtp(_) => {}
     }
     tokio::spawn(backend::auth::sweep_periodically(state.clone()));
     let app = server::app(state, &static_dir);

@@ -1,5 +1,5 @@
-//! `SMTP_URL`, `MAIL_FROM` and `APP_URL`: how password-reset mail goes out, and the
-//! origin of the links in it.
+//! `SMTP_URL`, `MAIL_FROM` and `APP_URL`: how account mail goes out (reset links and
+//! notices), and the origin of the links in it.
 
 use std::net::IpAddr;
 
@@ -11,10 +11,24 @@ use super::{Config, ConfigError, Runtime};
 /// `server`'s sender when `MAIL_FROM` is not set; a Lambda function has none.
 const SERVER_MAIL_FROM: &str = "Tasks <no-reply@localhost>";
 
+/// The `SMTP_URL` value that writes mail to the log instead: for local development only,
+/// since whoever reads the log can then take any account over.
+pub const SMTP_URL_LOG: &str = "log";
+
+/// Where account mail goes.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// No `SMTP_URL`: reset by email is off (`forgot-password` answers 503).
+    Off,
+    /// `SMTP_URL=log`: each message is written to the log, links included, with a warning.
+    Log,
+    /// lettre's URL form, credentials included.
+    Smtp(String),
+}
+
 #[derive(Clone)]
 pub struct MailSettings {
-    /// lettre's URL form, credentials included; `None`: no mail is sent.
-    pub smtp_url: Option<String>,
+    pub transport: MailTransport,
     pub from: Option<Mailbox>,
     /// `APP_URL`, without a trailing slash.
     pub app_url: Option<String>,
@@ -25,7 +39,14 @@ pub struct MailSettings {
 impl std::fmt::Debug for MailSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MailSettings")
-            .field("smtp", &self.smtp_url.is_some())
+            .field(
+                "transport",
+                &match self.transport {
+                    MailTransport::Off => "off",
+                    MailTransport::Log => "log",
+                    MailTransport::Smtp(_) => "smtp",
+                },
+            )
             .field("from", &self.from.as_ref().map(ToString::to_string))
             .field("app_url", &self.app_url)
             .finish()
@@ -37,17 +58,22 @@ impl MailSettings {
         runtime: Runtime,
         var: &impl Fn(&'static str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
-        let smtp_url = var("SMTP_URL").map(|url| url.trim().to_owned());
-        if let Some(url) = &smtp_url {
-            // The value holds a password, so the reason never quotes it.
-            AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| {
-                ConfigError::new(
-                    "SMTP_URL",
-                    "not an SMTP URL: expected smtps://user:pass@host:465, \
-                     smtp://user:pass@host:587?tls=required or smtp://host:25",
-                )
-            })?;
-        }
+        let transport = match var("SMTP_URL").map(|url| url.trim().to_owned()) {
+            None => MailTransport::Off,
+            Some(url) if url.eq_ignore_ascii_case(SMTP_URL_LOG) => MailTransport::Log,
+            Some(url) => {
+                // The value holds a password, so the reason never quotes it.
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(&url).map_err(|_| {
+                    ConfigError::new(
+                        "SMTP_URL",
+                        "not an SMTP URL: expected smtps://user:pass@host:465, \
+                         smtp://user:pass@host:587?tls=required, smtp://host:25, \
+                         or `log` (development only)",
+                    )
+                })?;
+                MailTransport::Smtp(url)
+            }
+        };
         let from = match var("MAIL_FROM") {
             Some(raw) => Some(
                 raw.trim()
@@ -58,15 +84,16 @@ impl MailSettings {
             None => None,
         };
         let app_url = var("APP_URL").map(|raw| parse_origin(&raw)).transpose()?;
-        Ok(Self { smtp_url, from, app_url, runtime })
+        Ok(Self { transport, from, app_url, runtime })
     }
 }
 
 impl Config {
     /// Where the links in mail point: `APP_URL`; in `server` without it, the first of
-    /// `ALLOWED_ORIGINS`, else the listen address (`localhost` for a wildcard `HOST`).
-    /// Never the request's `Host`, which a client chooses. `None` on Lambda without
-    /// `APP_URL`.
+    /// `ALLOWED_ORIGINS`; then, with `SMTP_URL=log` only, the listen address
+    /// (`localhost` for a wildcard `HOST`), so that mail that really goes out never
+    /// points at a local address. Never the request's `Host`, which a client chooses.
+    /// `None` on Lambda without `APP_URL`.
     pub fn app_origin(&self) -> Option<String> {
         if let Some(url) = &self.mail.app_url {
             return Some(url.clone());
@@ -76,6 +103,9 @@ impl Config {
         }
         if let Some(first) = self.allowed_origins.first() {
             return Some(first.clone());
+        }
+        if self.mail.transport != MailTransport::Log {
+            return None;
         }
         let server = self.server.as_ref()?;
         let host = match server.host.parse::<IpAddr>() {
@@ -122,11 +152,34 @@ mod tests {
         assert_eq!(origin(Runtime::Lambda, &app_url).as_deref(), Some("https://tasks.example"));
         let listed = [("ALLOWED_ORIGINS", "https://a.example, https://b.example")];
         assert_eq!(origin(Runtime::Server, &listed).as_deref(), Some("https://a.example"));
-        assert_eq!(origin(Runtime::Server, &[("PORT", "8123")]).as_deref(), Some("http://localhost:8123"));
-        let listen = [("HOST", "127.0.0.1"), ("PORT", "8123")];
+        let log = ("SMTP_URL", "log");
+        assert_eq!(
+            origin(Runtime::Server, &[log, ("PORT", "8123")]).as_deref(),
+            Some("http://localhost:8123")
+        );
+        let listen = [log, ("HOST", "127.0.0.1"), ("PORT", "8123")];
         assert_eq!(origin(Runtime::Server, &listen).as_deref(), Some("http://127.0.0.1:8123"));
-        assert_eq!(origin(Runtime::Server, &[("HOST", "::1")]).as_deref(), Some("http://[::1]:7860"));
+        assert_eq!(origin(Runtime::Server, &[log, ("HOST", "::1")]).as_deref(), Some("http://[::1]:7860"));
         assert_eq!(origin(Runtime::Lambda, &listed), None, "Lambda never guesses");
+    }
+
+    #[test]
+    fn mail_that_really_goes_out_never_links_to_the_listen_address() {
+        let origin = |vars: &[(&str, &str)]| config(Runtime::Server, vars).unwrap().app_origin();
+        assert_eq!(origin(&[("SMTP_URL", "smtp://mail.example:25")]), None);
+        assert_eq!(origin(&[]), None, "no SMTP_URL: no mail at all");
+        let with_app_url = [("SMTP_URL", "smtp://mail.example:25"), ("APP_URL", "https://tasks.example")];
+        assert_eq!(origin(&with_app_url).as_deref(), Some("https://tasks.example"));
+    }
+
+    #[test]
+    fn smtp_url_is_off_log_or_a_server() {
+        let transport = |vars: &[(&str, &str)]| config(Runtime::Server, vars).unwrap().mail.transport;
+        assert!(transport(&[]) == MailTransport::Off);
+        assert!(transport(&[("SMTP_URL", " log ")]) == MailTransport::Log);
+        assert!(transport(&[("SMTP_URL", "LOG")]) == MailTransport::Log);
+        let url = "smtp://127.0.0.1:2525";
+        assert!(transport(&[("SMTP_URL", url)]) == MailTransport::Smtp(url.to_owned()));
     }
 
     #[test]

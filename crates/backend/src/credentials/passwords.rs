@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{OnceCell, Semaphore};
 
@@ -23,18 +24,31 @@ pub struct PasswordHasher {
     /// Verified against when the email is unknown, so both failures take as long.
     dummy_hash: Arc<OnceCell<String>>,
     cores: Arc<Semaphore>,
+    /// New passwords hashed so far: what shows that a request cost no bcrypt.
+    hashed: Arc<AtomicU64>,
 }
 
 impl PasswordHasher {
     pub fn new(cost: u32) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
-        Self { cost, dummy_hash: Arc::new(OnceCell::new()), cores: Arc::new(Semaphore::new(cores)) }
+        Self {
+            cost,
+            dummy_hash: Arc::new(OnceCell::new()),
+            cores: Arc::new(Semaphore::new(cores)),
+            hashed: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, PasswordError> {
         let password = password.expose().to_owned();
         let cost = self.cost;
+        self.hashed.fetch_add(1, Ordering::Relaxed);
         Ok(self.on_a_core(move || bcrypt::hash(password, cost)).await??)
+    }
+
+    /// How many passwords `hash` has been asked to hash, across every clone.
+    pub fn hashes_started(&self) -> u64 {
+        self.hashed.load(Ordering::Relaxed)
     }
 
     /// The permit moves into the blocking closure: a caller that gives up (a cancelled

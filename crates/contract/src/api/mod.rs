@@ -376,6 +376,9 @@ impl ForgotPasswordRequest {
 pub const RESET_LINK_SENT: &str =
     "If an account exists for that email, we've sent a link. It expires in 30 minutes.";
 
+/// The message of `MAIL_UNAVAILABLE`, which the forgot page shows in place of its form.
+pub const RESET_BY_EMAIL_OFF: &str = "Password reset by email is not set up on this server.";
+
 /// `data` of a request whose outcome is told in words: the same for everyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,4 +1,5 @@
-//! `/reset-password?token=…`: choose a new password from an emailed link.
+//! `/reset-password#token=…`: choose a new password from an emailed link. Mail sent
+//! before the token moved to the fragment has it in the query, `?token=…`.
 
 use contract::api::{RESET_LINK_INVALID, ResetPasswordRequest};
 use sycamore::prelude::*;
@@ -6,21 +7,11 @@ use sycamore::prelude::*;
 use crate::api::{ApiError, ApiRequest};
 use crate::form_errors::FormErrors;
 use crate::forms;
+use crate::reset_link;
 use crate::web::components::{Field, FormAlert};
 use crate::web::form::{Form, Outcome};
 use crate::web::session::use_session;
 use crate::web::{dom, http};
-
-/// The token of `?token=…`, if the query string has one.
-fn token_of(search: &str) -> Option<String> {
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| *name == "token")
-        .map(|(_, value)| value.to_owned())
-        .filter(|token| !token.is_empty())
-}
 
 fn is_bad_link(error: &ApiError) -> bool {
     error.details().is_some_and(|details| details.contains_key("token"))
@@ -38,7 +29,7 @@ pub fn ResetPassword() -> View {
     let session = use_session();
     // The token leaves the address bar at once: it must not stay in the history, nor
     // reach another site in a `Referer`.
-    let token = token_of(&dom::search());
+    let token = reset_link::token_in(&dom::fragment(), &dom::search());
     dom::replace_address("/reset-password");
     let stage = create_signal(if token.is_some() { Stage::Choosing } else { Stage::BadLink });
     let token = token.unwrap_or_default();
