@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+use axum::http::header::CONTENT_DISPOSITION;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use shared::api::{AccountExport, DeleteAccountRequest, Success};
@@ -30,8 +30,7 @@ pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Resu
     let disposition =
         format!("attachment; filename=\"tasks-export-{}.json\"", exported_at.format("%Y-%m-%d"));
     let export = AccountExport { user: current.user.into(), tasks, exported_at };
-    let headers = [(CONTENT_DISPOSITION, disposition), (CACHE_CONTROL, "no-store".to_owned())];
-    Ok((StatusCode::OK, headers, axum::Json(Success::new(export))).into_response())
+    Ok((StatusCode::OK, [(CONTENT_DISPOSITION, disposition)], axum::Json(Success::new(export))).into_response())
 }
 
 /// Delete the account with its tasks, sessions and reset links. It needs the password.
