@@ -144,17 +144,27 @@ macro_rules! impl_store {
                         .map(|_| ())
                 }
 
-                async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<TaskRecord, StoreError> {
+                async fn insert_task(
+                    &self,
+                    user_id: Uuid,
+                    task: &NewTask,
+                    cap: u32,
+                ) -> Result<Option<TaskRecord>, StoreError> {
                     let at = now();
                     self.guard
                         .once(|mut conn| async move {
-                            sqlx::query_as(sql::INSERT_TASK)
+                            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                            sqlx::query(sql::LOCK_USER).bind(user_id).execute(&mut *tx).await?;
+                            let task = sqlx::query_as(sql::INSERT_TASK)
                                 .bind(user_id)
                                 .bind(task.title.as_str())
                                 .bind(task.description.as_ref().map(TaskDescription::as_str))
                                 .bind(at)
-                                .fetch_one(&mut *conn)
-                                .await
+                                .bind(i64::from(cap))
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            tx.commit().await?;
+                            Ok(task)
                         })
                         .await
                 }

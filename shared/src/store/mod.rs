@@ -135,7 +135,10 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes every session of `user_id` but `keep`, and drops expired ones.
     async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<(), StoreError>;
 
-    async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<TaskRecord, StoreError>;
+    /// Adds a task, unless the user already holds `cap`: then nothing changes and the
+    /// answer is `None`.
+    async fn insert_task(&self, user_id: Uuid, task: &NewTask, cap: u32)
+    -> Result<Option<TaskRecord>, StoreError>;
     /// A page of the user's tasks, newest first, and how many they have in all.
     async fn list_tasks(
         &self,

@@ -33,8 +33,11 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
 pub const DELETE_OTHER_SESSIONS: &str =
     "DELETE FROM sessions WHERE user_id = $1 AND (id <> $2 OR expires_at <= $3)";
 
+/// Inserts nothing once the user holds `$5` tasks. Run after `LOCK_USER` in the same
+/// transaction, so concurrent creates for one account count each other's rows.
 pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
-    VALUES ($1, $2, $3, FALSE, $4, $4) \
+    SELECT $1, $2, $3, FALSE, $4, $4 \
+    WHERE (SELECT COUNT(*) FROM tasks WHERE user_id = $1) < $5 \
     RETURNING id, user_id, title, description, completed, created_at, updated_at";
 
 /// The page and the user's total in one round trip: the window count is taken before
@@ -110,7 +113,7 @@ pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 pub const PURGE_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE created_at < $1";
 
 /// Takes the user's row lock (a write lock in SQLite), so that concurrent requests for
-/// one account count each other's links instead of all passing the cap at once.
+/// one account count each other's links (or tasks) instead of all passing the cap at once.
 pub const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1";
 
 /// Inserts nothing once the user has `$6` links created after `$5`.
