@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_DISPOSITION;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use shared::api::{AccountExport, DeleteAccountRequest, Success};
@@ -12,6 +12,8 @@ use shared::openapi::{
     CrossOrigin, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized, UnsupportedMediaType,
 };
 use shared::{ApiError, AppState};
+
+use crate::export_body::{self, EXPORT_PAGE_SIZE};
 
 /// Everything the account holds, as a JSON file to download.
 #[utoipa::path(
@@ -25,12 +27,14 @@ use shared::{ApiError, AppState};
     )
 )]
 pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Result<Response, ApiError> {
-    let tasks = state.store.all_tasks(current.user.id).await?.into_iter().map(Into::into).collect();
+    let first = state.store.tasks_after(current.user.id, 0, EXPORT_PAGE_SIZE).await?;
     let exported_at = Utc::now();
     let disposition =
         format!("attachment; filename=\"tasks-export-{}.json\"", exported_at.format("%Y-%m-%d"));
-    let export = AccountExport { user: current.user.into(), tasks, exported_at };
-    Ok((StatusCode::OK, [(CONTENT_DISPOSITION, disposition)], axum::Json(Success::new(export))).into_response())
+    let envelope = AccountExport { user: current.user.into(), tasks: Vec::new(), exported_at };
+    let body = export_body::stream(state.store.clone(), &envelope, first)?;
+    let headers = [(CONTENT_TYPE, "application/json".to_owned()), (CONTENT_DISPOSITION, disposition)];
+    Ok((StatusCode::OK, headers, body).into_response())
 }
 
 /// Delete the account with its tasks, sessions and reset links. It needs the password.

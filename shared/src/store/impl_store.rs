@@ -499,10 +499,20 @@ macro_rules! impl_store {
                         .await
                 }
 
-                async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<TaskRecord>, StoreError> {
+                async fn tasks_after(
+                    &self,
+                    user_id: Uuid,
+                    after: i64,
+                    limit: u32,
+                ) -> Result<Vec<TaskRecord>, StoreError> {
                     self.guard
                         .retrying(|mut conn| async move {
-                            sqlx::query_as(sql::ALL_TASKS).bind(user_id).fetch_all(&mut *conn).await
+                            sqlx::query_as(sql::TASKS_AFTER)
+                                .bind(user_id)
+                                .bind(after)
+                                .bind(i64::from(limit))
+                                .fetch_all(&mut *conn)
+                                .await
                         })
                         .await
                 }

@@ -201,8 +201,8 @@ pub trait Store: Send + Sync + 'static {
     async fn reset_password(&self, token_hash: &str, password_hash: &str)
     -> Result<Option<Uuid>, StoreError>;
 
-    /// Every task of the user, oldest first.
-    async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<TaskRecord>, StoreError>;
+    /// Up to `limit` of the user's tasks with ids above `after`, oldest first.
+    async fn tasks_after(&self, user_id: Uuid, after: i64, limit: u32) -> Result<Vec<TaskRecord>, StoreError>;
     /// Deletes the user and everything kept about them: tasks, sessions, reset links
     /// and their rate-limit counters.
     async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError>;

@@ -132,8 +132,10 @@ pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, updated_at 
 
 pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 
-pub const ALL_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
-    FROM tasks WHERE user_id = $1 ORDER BY id";
+/// A page of the user's tasks after id `$2`, oldest first: keyset pagination, so each
+/// page costs the same however far into the account it is.
+pub const TASKS_AFTER: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+    FROM tasks WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
 
 pub const DELETE_USER_TASKS: &str = "DELETE FROM tasks WHERE user_id = $1";
 
