@@ -176,7 +176,10 @@ mod tests {
         let error = crate::api::decode::<shared::api::Task>(422, body).expect_err("a refusal");
         let errors = FormErrors::from_api(&error, TASK);
         assert!(errors.fields.is_empty());
-        assert!(errors.form.as_deref().is_some_and(|m| m.starts_with("You have reached the limit")), "{errors:?}");
+        assert!(
+            errors.form.as_deref().is_some_and(|m| m.starts_with("You have reached the limit")),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use futures_util::stream;
+use shared::ApiError;
 use shared::api::{AccountExport, Success, Task};
 use shared::store::{Store, StoreError, TaskRecord};
-use shared::ApiError;
 use uuid::Uuid;
 
 /// Tasks read per store call: a few hundred kilobytes of JSON at most.

@@ -5,8 +5,8 @@ use shared::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, Updat
 use shared::auth::CurrentUser;
 use shared::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
 use shared::openapi::{
-    CrossOrigin, InvalidInput, InvalidTaskOrLimit, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound, Unauthorized,
-    UnsupportedMediaType,
+    CrossOrigin, InvalidInput, InvalidTaskOrLimit, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound,
+    Unauthorized, UnsupportedMediaType,
 };
 use shared::store::TaskRecord;
 use shared::{ApiError, AppState};

@@ -156,9 +156,11 @@ fn the_container_images_private_networks_are_accepted() {
 #[test]
 fn an_empty_trusted_proxies_means_none() {
     for empty in ["", " ", ","] {
-        let config =
-            Config::from_lookup(Runtime::Server, lookup(&[("JWT_SECRET", SECRET), ("TRUSTED_PROXIES", empty)]))
-                .unwrap();
+        let config = Config::from_lookup(
+            Runtime::Server,
+            lookup(&[("JWT_SECRET", SECRET), ("TRUSTED_PROXIES", empty)]),
+        )
+        .unwrap();
         assert!(config.trusted_proxies.is_empty(), "{empty:?}");
     }
 }
@@ -168,8 +170,11 @@ fn max_tasks_per_user_defaults_to_ten_thousand_and_must_be_positive() {
     let cap = |vars: &[(&str, &str)]| {
         let mut vars = vars.to_vec();
         vars.push(("JWT_SECRET", SECRET));
-        Config::from_lookup(Runtime::Lambda, lookup(&[&vars[..], &[("DATABASE_URL", "postgres://db/app")]].concat()))
-            .map(|config| config.max_tasks_per_user)
+        Config::from_lookup(
+            Runtime::Lambda,
+            lookup(&[&vars[..], &[("DATABASE_URL", "postgres://db/app")]].concat()),
+        )
+        .map(|config| config.max_tasks_per_user)
     };
     assert_eq!(cap(&[]).unwrap(), 10_000);
     assert_eq!(cap(&[("MAX_TASKS_PER_USER", "25000")]).unwrap(), 25_000);

@@ -233,8 +233,7 @@ mod tests {
     use crate::store::StoreError;
 
     /// Seconds of work for SQLite: counts to five million, one row at a time.
-    const SLOW: &str =
-        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c";
+    const SLOW: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c";
 
     /// Issue 25: three calls whose statements ran past the bound at once (an export of
     /// a large account, say) counted as connection failures, opened the breaker, and
@@ -250,7 +249,8 @@ mod tests {
             breaker_threshold: 3,
             breaker_cooldown: Duration::from_secs(60),
         };
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_lazy("sqlite::memory:").expect("a pool");
+        let pool =
+            SqlitePoolOptions::new().max_connections(4).connect_lazy("sqlite::memory:").expect("a pool");
         let guard = Arc::new(Guard::new(pool, Guard::<Sqlite>::breaker(&settings), &settings));
         let mut slow = JoinSet::new();
         for _ in 0..3 {
@@ -262,9 +262,12 @@ mod tests {
         for answer in slow.join_all().await {
             assert!(matches!(answer, Err(StoreError::Database(_))), "the slow call's own error: {answer:?}");
         }
-        let other = guard
-            .once(|mut conn| async move { sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&mut *conn).await })
-            .await;
+        let other =
+            guard
+                .once(|mut conn| async move {
+                    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&mut *conn).await
+                })
+                .await;
         assert_eq!(other.ok(), Some(1), "another caller is still served");
     }
 }

@@ -137,8 +137,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Adds a task, unless the user already holds `cap`: then nothing changes and the
     /// answer is `None`.
-    async fn insert_task(&self, user_id: Uuid, task: &NewTask, cap: u32)
-    -> Result<Option<TaskRecord>, StoreError>;
+    async fn insert_task(
+        &self,
+        user_id: Uuid,
+        task: &NewTask,
+        cap: u32,
+    ) -> Result<Option<TaskRecord>, StoreError>;
     /// A page of the user's tasks, newest first, and how many they have in all.
     async fn list_tasks(
         &self,
@@ -202,7 +206,8 @@ pub trait Store: Send + Sync + 'static {
     -> Result<Option<Uuid>, StoreError>;
 
     /// Up to `limit` of the user's tasks with ids above `after`, oldest first.
-    async fn tasks_after(&self, user_id: Uuid, after: i64, limit: u32) -> Result<Vec<TaskRecord>, StoreError>;
+    async fn tasks_after(&self, user_id: Uuid, after: i64, limit: u32)
+    -> Result<Vec<TaskRecord>, StoreError>;
     /// Deletes the user and everything kept about them: tasks, sessions, reset links
     /// and their rate-limit counters.
     async fn delete_user(&self, user_id: Uuid) -> Result<(), StoreError>;
