@@ -35,7 +35,7 @@ COPY --from=builder /src/frontend/dist /app/frontend/dist
 RUN mkdir -p /app/data && chown 1000:1000 /app/data
 WORKDIR /app
 USER 1000
-ENV HOST=0.0.0.0 PORT=7860
+ENV HOST=0.0.0.0 PORT=7860 TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7
 EXPOSE 7860
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["server", "healthcheck"]
 CMD ["server"]

@@ -87,7 +87,9 @@ pub async fn seed(state: &AppState, users: usize, tasks_per_user: usize) -> Arc<
                     let new = CreateTaskRequest { title: format!("seeded task {t}"), description: None }
                         .parse()
                         .expect("valid");
-                    tasks.push(state.store.insert_task(user.id, &new).await.expect("insert task").id);
+                    let cap = state.config.max_tasks_per_user;
+                    let task = state.store.insert_task(user.id, &new, cap).await.expect("insert task");
+                    tasks.push(task.expect("room under MAX_TASKS_PER_USER").id);
                 }
                 let token =
                     start_session(&state, &user, &SessionDevice::default()).await.expect("session").token;

@@ -169,6 +169,20 @@ mod tests {
     }
 
     #[test]
+    fn a_full_account_is_told_so_above_the_new_task_form() {
+        // `MAX_TASKS_PER_USER`: a refusal with a message and no `details`.
+        let body = r#"{"success":false,"error":{"code":"VALIDATION_ERROR",
+            "message":"You have reached the limit of 10000 tasks. Delete some tasks to make room for new ones."}}"#;
+        let error = crate::api::decode::<contract::api::Task>(422, body).expect_err("a refusal");
+        let errors = FormErrors::from_api(&error, TASK);
+        assert!(errors.fields.is_empty());
+        assert!(
+            errors.form.as_deref().is_some_and(|m| m.starts_with("You have reached the limit")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn a_new_task_needs_a_title_and_drops_a_blank_description() {
         let errors = TaskDraft { title: "  ".into(), description: String::new() }
             .create_request()

@@ -59,6 +59,9 @@ impl FromStr for LogFormat {
 /// The shortest `JWT_SECRET` (and `ORIGIN_SECRET`) accepted.
 pub const MIN_SECRET_BYTES: usize = 32;
 const DEFAULT_BCRYPT_COST: u32 = 12;
+/// The most tasks one account may hold: enough for anyone's list, and a bound on what
+/// one account can make the database (and its export) carry.
+pub const DEFAULT_MAX_TASKS_PER_USER: u32 = 10_000;
 /// SQLite's default pool. It writes one at a time, and sqlx gives each connection a
 /// thread of its own, with its own page cache and malloc arena: past a few, more
 /// connections add memory and cross-thread hand-offs, not speed (`bench/RESULTS.md`,
@@ -116,6 +119,8 @@ pub struct Config {
     /// of its password answers 429.
     pub failed_password_limit: u32,
     pub tasks_rate_limit_per_minute: u32,
+    /// A create past this many tasks in the account answers 422.
+    pub max_tasks_per_user: u32,
     /// Peers whose `X-Forwarded-For` is believed; empty means the socket address counts.
     pub trusted_proxies: Vec<IpNet>,
     pub database: DatabaseSettings,
@@ -235,6 +240,10 @@ impl Config {
             tasks_rate_limit_per_minute: positive(
                 parse(&var, "TASKS_RATE_LIMIT_PER_MINUTE", 100)?,
                 "TASKS_RATE_LIMIT_PER_MINUTE",
+            )?,
+            max_tasks_per_user: positive(
+                parse(&var, "MAX_TASKS_PER_USER", DEFAULT_MAX_TASKS_PER_USER)?,
+                "MAX_TASKS_PER_USER",
             )?,
             trusted_proxies,
             database,

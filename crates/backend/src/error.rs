@@ -54,6 +54,13 @@ impl ApiError {
         Self::Validation { message: message.into(), details: None }
     }
 
+    /// A create that would take the account past `MAX_TASKS_PER_USER`.
+    pub fn task_limit(cap: u32) -> Self {
+        Self::validation(format!(
+            "You have reached the limit of {cap} tasks. Delete some tasks to make room for new ones."
+        ))
+    }
+
     pub fn internal(error: impl std::fmt::Display) -> Self {
         Self::Internal(error.to_string())
     }

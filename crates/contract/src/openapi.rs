@@ -73,6 +73,16 @@ pub struct UnsupportedMediaType(pub Failure);
 )]
 pub struct InvalidInput(pub Failure);
 
+/// 422 `VALIDATION_ERROR` for a new task: a bad field, or no room left in the account.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "`VALIDATION_ERROR`: malformed JSON, a wrong type, or a value the rules refuse \
+                   (`details` maps each field to a message); or the account already holds \
+                   `MAX_TASKS_PER_USER` tasks (10,000 unless configured), with a message and no `details`."
+)]
+pub struct InvalidTaskOrLimit(pub Failure);
+
 /// 429 `RATE_LIMITED`.
 #[derive(IntoResponses)]
 #[response(

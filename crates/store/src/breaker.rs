@@ -1,7 +1,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A circuit breaker: `threshold` consecutive connection-level failures open it; while
+/// A circuit breaker: `threshold` consecutive connection failures (refused, reset, or no
+/// connection within the call's bound) open it; while
 /// open every call is refused at once; after `cooldown` one probe of the guard's own
 /// (never a caller's request) is sent, and its outcome closes or reopens it.
 ///
@@ -17,8 +18,8 @@ pub struct Breaker {
 #[derive(Debug, Clone, Copy)]
 struct State {
     phase: Phase,
-    /// The last connection failure seen, so connections idle since then are checked
-    /// before they are used again.
+    /// The last connection failure or stall seen, so connections idle since then are
+    /// checked before they are used again.
     last_failure: Option<Instant>,
     /// The last call the database answered, so a wait for a busy pool is told apart
     /// from a database that does not answer.
@@ -83,6 +84,16 @@ impl Breaker {
         if state.last_success.is_none_or(|at| at < since) {
             self.count(&mut state, true);
         }
+    }
+
+    /// A call had its connection but no answer within its bound. That is a slow (or
+    /// locked) statement far more often than a connection the network broke silently,
+    /// and only another connection could tell the two apart: so it counts for nothing,
+    /// or one caller's slow statements would shut the database off for everyone. It
+    /// only makes idle connections suspect, so each is checked before its next use: a
+    /// broken one then fails there, as a connection not had in time, which counts.
+    pub fn record_stall(&self) {
+        self.lock().last_failure = Some(Instant::now());
     }
 
     fn count(&self, state: &mut State, connection_failed: bool) {
@@ -210,6 +221,21 @@ mod tests {
         assert_eq!(breaker.permit(), Permit::Allowed, "a call was answered during the wait");
         breaker.record_wait_timeout(Instant::now());
         assert_eq!(breaker.permit(), Permit::Refused, "nothing was answered during this one");
+    }
+
+    /// Issue 25: an export that ran past the call bound three times opened the breaker
+    /// for every caller.
+    #[test]
+    fn stalled_statements_never_open_it() {
+        let breaker = Breaker::new(3, LONG, LONG);
+        for _ in 0..10 {
+            breaker.record_stall();
+        }
+        assert_eq!(breaker.permit(), Permit::Allowed);
+        assert!(breaker.failed_within(Duration::from_secs(1)), "idle connections are checked before use");
+        breaker.record(true);
+        breaker.record(true);
+        assert_eq!(breaker.permit(), Permit::Allowed, "stalls did not count toward the threshold");
     }
 
     #[test]

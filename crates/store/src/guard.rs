@@ -93,8 +93,20 @@ impl<DB: Database> Guard<DB> {
         Fut: Future<Output = Result<T, sqlx::Error>>,
     {
         let (conn, returned) = Conn::lend(self.connection(deadline).await?);
-        let result = timeout_at(deadline, op(conn)).await;
-        self.breaker.record(matches!(&result, Err(e) if is_connection_failure(e)));
+        let result = match tokio::time::timeout_at(deadline, op(conn)).await {
+            Ok(result) => {
+                self.breaker.record(matches!(&result, Err(e) if is_connection_failure(e)));
+                result
+            }
+            Err(_) => {
+                self.breaker.record_stall();
+                tracing::warn!(event = "db_call_stalled", "a store call got no answer within its bound");
+                Err(sqlx::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "no answer within the call's bound",
+                )))
+            }
+        };
         if result.is_ok()
             && let Some(lease) = returned.take()
         {
@@ -177,8 +189,8 @@ impl<DB: Database> Guard<DB> {
     }
 }
 
-/// Runs `fut` until `deadline`; running out counts like a pool that produced no
-/// connection in time.
+/// Runs `fut`, a wait for a connection, until `deadline`; running out is a pool that
+/// produced no connection in time.
 async fn timeout_at<T>(
     deadline: Instant,
     fut: impl Future<Output = Result<T, sqlx::Error>>,
@@ -206,4 +218,56 @@ pub fn is_transient(error: &sqlx::Error) -> bool {
     is_connection_failure(error)
         || matches!(error, sqlx::Error::Database(db)
             if db.code().is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "5" | "6")))
+}
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use sqlx::sqlite::{Sqlite, SqlitePoolOptions};
+    use tokio::task::JoinSet;
+
+    use super::Guard;
+    use crate::DatabaseSettings;
+    use crate::StoreError;
+
+    /// Seconds of work for SQLite: counts to five million, one row at a time.
+    const SLOW: &str = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000000) SELECT count(*) FROM c";
+
+    /// Issue 25: three calls whose statements ran past the bound at once (an export of
+    /// a large account, say) counted as connection failures, opened the breaker, and
+    /// every other caller was refused.
+    #[tokio::test]
+    async fn statements_past_the_bound_fail_alone() {
+        let settings = DatabaseSettings {
+            max_connections: 4,
+            acquire_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(60),
+            statement_cache_capacity: 100,
+            call_timeout: Duration::from_millis(200),
+            breaker_threshold: 3,
+            breaker_cooldown: Duration::from_secs(60),
+        };
+        let pool =
+            SqlitePoolOptions::new().max_connections(4).connect_lazy("sqlite::memory:").expect("a pool");
+        let guard = Arc::new(Guard::new(pool, Guard::<Sqlite>::breaker(&settings), &settings));
+        let mut slow = JoinSet::new();
+        for _ in 0..3 {
+            let guard = guard.clone();
+            slow.spawn(async move {
+                guard.once(|mut conn| async move { sqlx::query_scalar::<_, i64>(SLOW).fetch_one(&mut *conn).await }).await
+            });
+        }
+        for answer in slow.join_all().await {
+            assert!(matches!(answer, Err(StoreError::Database(_))), "the slow call's own error: {answer:?}");
+        }
+        let other =
+            guard
+                .once(|mut conn| async move {
+                    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&mut *conn).await
+                })
+                .await;
+        assert_eq!(other.ok(), Some(1), "another caller is still served");
+    }
 }

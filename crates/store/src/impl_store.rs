@@ -160,17 +160,27 @@ macro_rules! impl_store {
                         .map(|_| ())
                 }
 
-                async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<TaskRecord, StoreError> {
+                async fn insert_task(
+                    &self,
+                    user_id: Uuid,
+                    task: &NewTask,
+                    cap: u32,
+                ) -> Result<Option<TaskRecord>, StoreError> {
                     let at = now();
                     self.guard
                         .once(|mut conn| async move {
-                            sqlx::query_as(sql::INSERT_TASK)
+                            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                            sqlx::query(sql::LOCK_USER).bind(user_id).execute(&mut *tx).await?;
+                            let task = sqlx::query_as(sql::INSERT_TASK)
                                 .bind(user_id)
                                 .bind(task.title.as_str())
                                 .bind(task.description.as_ref().map(TaskDescription::as_str))
                                 .bind(at)
-                                .fetch_one(&mut *conn)
-                                .await
+                                .bind(i64::from(cap))
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            tx.commit().await?;
+                            Ok(task)
                         })
                         .await
                 }
@@ -574,10 +584,20 @@ macro_rules! impl_store {
                         .await
                 }
 
-                async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<TaskRecord>, StoreError> {
+                async fn tasks_after(
+                    &self,
+                    user_id: Uuid,
+                    after: i64,
+                    limit: u32,
+                ) -> Result<Vec<TaskRecord>, StoreError> {
                     self.guard
                         .retrying(|mut conn| async move {
-                            sqlx::query_as(sql::ALL_TASKS).bind(user_id).fetch_all(&mut *conn).await
+                            sqlx::query_as(sql::TASKS_AFTER)
+                                .bind(user_id)
+                                .bind(after)
+                                .bind(i64::from(limit))
+                                .fetch_all(&mut *conn)
+                                .await
                         })
                         .await
                 }

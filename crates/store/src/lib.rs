@@ -163,7 +163,14 @@ pub trait Store: Send + Sync + 'static {
     /// Revokes every session of `user_id` but `keep`, and drops expired ones.
     async fn delete_other_sessions(&self, user_id: Uuid, keep: Uuid) -> Result<(), StoreError>;
 
-    async fn insert_task(&self, user_id: Uuid, task: &NewTask) -> Result<TaskRecord, StoreError>;
+    /// Adds a task, unless the user already holds `cap`: then nothing changes and the
+    /// answer is `None`.
+    async fn insert_task(
+        &self,
+        user_id: Uuid,
+        task: &NewTask,
+        cap: u32,
+    ) -> Result<Option<TaskRecord>, StoreError>;
     /// A page of the user's tasks, newest first, and how many they have in all.
     async fn list_tasks(
         &self,
@@ -246,8 +253,9 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
     ) -> Result<Option<UserRecord>, StoreError>;
 
-    /// Every task of the user, oldest first.
-    async fn all_tasks(&self, user_id: Uuid) -> Result<Vec<TaskRecord>, StoreError>;
+    /// Up to `limit` of the user's tasks with ids above `after`, oldest first.
+    async fn tasks_after(&self, user_id: Uuid, after: i64, limit: u32)
+    -> Result<Vec<TaskRecord>, StoreError>;
     /// Deletes the user and everything kept about them: tasks, sessions, reset links
     /// and their rate-limit counters. `false`, and nothing deleted, when `verified`
     /// no longer holds.

@@ -11,8 +11,9 @@ pub struct DatabaseSettings {
     pub idle_timeout: Duration,
     /// 0 turns prepared-statement caching off, for PgBouncer in transaction mode.
     pub statement_cache_capacity: usize,
-    /// The most one store call may take, waiting for a connection included; a call that
-    /// runs over counts as a connection failure. sqlx keeps retrying a refused
+    /// The most one store call may take, waiting for a connection included. A call that
+    /// got no connection within it counts as a connection failure; one whose statement
+    /// ran over answers `DB_ERROR` and counts for nothing. sqlx keeps retrying a refused
     /// connection until the acquire timeout, so without this an outage would hold
     /// requests for the whole acquire timeout before the breaker saw anything.
     pub call_timeout: Duration,

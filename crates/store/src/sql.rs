@@ -37,8 +37,11 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
 pub const DELETE_OTHER_SESSIONS: &str =
     "DELETE FROM sessions WHERE user_id = $1 AND (id <> $2 OR expires_at <= $3)";
 
+/// Inserts nothing once the user holds `$5` tasks. Run after `LOCK_USER` in the same
+/// transaction, so concurrent creates for one account count each other's rows.
 pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
-    VALUES ($1, $2, $3, FALSE, $4, $4) \
+    SELECT $1, $2, $3, FALSE, $4, $4 \
+    WHERE (SELECT COUNT(*) FROM tasks WHERE user_id = $1) < $5 \
     RETURNING id, user_id, title, description, completed, created_at, updated_at";
 
 /// The page and the user's total in one round trip: the window count is taken before
@@ -136,7 +139,7 @@ pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 pub const PURGE_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE created_at < $1";
 
 /// Takes the user's row lock (a write lock in SQLite), so that concurrent requests for
-/// one account count each other's links instead of all passing the cap at once.
+/// one account count each other's links (or tasks) instead of all passing the cap at once.
 pub const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1";
 
 /// Inserts nothing once the user has `$6` links created after `$5`.
@@ -159,8 +162,10 @@ pub const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, updated_at 
 
 pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 
-pub const ALL_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
-    FROM tasks WHERE user_id = $1 ORDER BY id";
+/// A page of the user's tasks after id `$2`, oldest first: keyset pagination, so each
+/// page costs the same however far into the account it is.
+pub const TASKS_AFTER: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+    FROM tasks WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
 
 pub const DELETE_USER_TASKS: &str = "DELETE FROM tasks WHERE user_id = $1";
 

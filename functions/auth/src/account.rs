@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, SET_COOKIE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
 use backend::auth::{CurrentUser, check_password, cleared_device_cookie, signed_out};
 use backend::http::Json;
@@ -13,6 +13,8 @@ use contract::openapi::{
     CrossOrigin, InvalidInput, PayloadTooLarge, RateLimited, Unauthorized, UnsupportedMediaType,
 };
 use store::StillVerified;
+
+use crate::export_body::{self, EXPORT_PAGE_SIZE};
 
 /// Everything the account holds, as a JSON file to download.
 #[utoipa::path(
@@ -26,13 +28,14 @@ use store::StillVerified;
     )
 )]
 pub async fn export(State(state): State<AppState>, current: CurrentUser) -> Result<Response, ApiError> {
-    let tasks = state.store.all_tasks(current.user.id).await?.into_iter().map(Into::into).collect();
+    let first = state.store.tasks_after(current.user.id, 0, EXPORT_PAGE_SIZE).await?;
     let exported_at = Utc::now();
     let disposition =
         format!("attachment; filename=\"tasks-export-{}.json\"", exported_at.format("%Y-%m-%d"));
-    let export = AccountExport { user: current.user.into(), tasks, exported_at };
-    let headers = [(CONTENT_DISPOSITION, disposition), (CACHE_CONTROL, "no-store".to_owned())];
-    Ok((StatusCode::OK, headers, axum::Json(Success::new(export))).into_response())
+    let envelope = AccountExport { user: current.user.into(), tasks: Vec::new(), exported_at };
+    let body = export_body::stream(state.store.clone(), &envelope, first)?;
+    let headers = [(CONTENT_TYPE, "application/json".to_owned()), (CONTENT_DISPOSITION, disposition)];
+    Ok((StatusCode::OK, headers, body).into_response())
 }
 
 /// Delete the account with its tasks, sessions and reset links. It needs the password.

@@ -2,6 +2,7 @@
 //! reset, the signed-in devices, and the account's export and deletion.
 
 mod account;
+mod export_body;
 mod handlers;
 mod notices;
 mod password_reset;

@@ -64,7 +64,11 @@ async fn sessions(app: &TestApp, token: &str) -> Vec<Value> {
 async fn add_task(app: &TestApp, user_id: Uuid, title: &str, description: Option<&str>) {
     let request = CreateTaskRequest { title: title.into(), description: description.map(Into::into) };
     let task = request.parse().expect("a valid task");
-    app.store().insert_task(user_id, &task).await.expect("insert a task");
+    app.store()
+        .insert_task(user_id, &task, app.state.config.max_tasks_per_user)
+        .await
+        .expect("insert a task")
+        .expect("room for it");
 }
 
 fn token_error(response: &TestResponse) -> &str {

@@ -5,8 +5,8 @@ use backend::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
 use backend::{ApiError, AppState};
 use contract::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
 use contract::openapi::{
-    CrossOrigin, InvalidInput, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound, Unauthorized,
-    UnsupportedMediaType,
+    CrossOrigin, InvalidInput, InvalidTaskOrLimit, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound,
+    Unauthorized, UnsupportedMediaType,
 };
 use serde::Deserialize;
 use store::TaskRecord;
@@ -60,7 +60,7 @@ pub async fn list(
             ("ToggleTask" = (operation_id = "toggle_task", parameters(("id" = CREATED_ID)))),
             ("DeleteTask" = (operation_id = "delete_task", parameters(("id" = CREATED_ID)))),
         )),
-        Unauthorized, CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited,
+        Unauthorized, CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidTaskOrLimit, RateLimited,
     )
 )]
 pub async fn create(
@@ -69,7 +69,11 @@ pub async fn create(
     Json(body): Json<CreateTaskRequest>,
 ) -> Result<Created<Task>, ApiError> {
     let task = body.parse().map_err(ApiError::invalid_fields)?;
-    Ok(created(Task::from(state.store.insert_task(current.user.id, &task).await?)))
+    let cap = state.config.max_tasks_per_user;
+    match state.store.insert_task(current.user.id, &task, cap).await? {
+        Some(task) => Ok(created(Task::from(task))),
+        None => Err(ApiError::task_limit(cap)),
+    }
 }
 
 /// One task.

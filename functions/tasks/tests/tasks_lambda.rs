@@ -29,7 +29,7 @@ store_tests! {
 
     async fn lambda_delete_answers_204_without_body(app) {
         let (user, token) = app.user("ann@example.com").await;
-        let task = app.store().insert_task(user.id, &contract::api::CreateTaskRequest { title: "x".into(), description: None }.parse().expect("valid")).await.expect("insert");
+        let task = app.store().insert_task(user.id, &contract::api::CreateTaskRequest { title: "x".into(), description: None }.parse().expect("valid"), app.state.config.max_tasks_per_user).await.expect("insert").expect("room");
         let auth = format!("Bearer {token}");
         let response = app.invoke(v2_event("DELETE", &format!("/api/tasks/{}", task.id), &[("authorization", &auth)], None)).await;
         assert_eq!(response["statusCode"], 204);

@@ -129,3 +129,56 @@ fn trusted_proxies_take_addresses_and_networks() {
     let nets: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
     assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]);
 }
+
+/// The value the container image sets (`Dockerfile`), for the Spaces proxy.
+#[test]
+fn the_container_images_private_networks_are_accepted() {
+    let config = Config::from_lookup(
+        Runtime::Server,
+        lookup(&[
+            ("JWT_SECRET", SECRET),
+            ("TRUSTED_PROXIES", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"),
+        ]),
+    )
+    .unwrap();
+    let nets: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+    assert_eq!(nets, ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]);
+    let dockerfile = include_str!("../../../../Dockerfile");
+    assert!(
+        dockerfile.lines().any(|line| line.starts_with("ENV ")
+            && line.contains(" TRUSTED_PROXIES=10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")),
+        "the image sets it"
+    );
+}
+
+/// `docker run -e TRUSTED_PROXIES= …` undoes the image's list: the container is
+/// exposed directly, and the socket address is the client.
+#[test]
+fn an_empty_trusted_proxies_means_none() {
+    for empty in ["", " ", ","] {
+        let config = Config::from_lookup(
+            Runtime::Server,
+            lookup(&[("JWT_SECRET", SECRET), ("TRUSTED_PROXIES", empty)]),
+        )
+        .unwrap();
+        assert!(config.trusted_proxies.is_empty(), "{empty:?}");
+    }
+}
+
+#[test]
+fn max_tasks_per_user_defaults_to_ten_thousand_and_must_be_positive() {
+    let cap = |vars: &[(&str, &str)]| {
+        let mut vars = vars.to_vec();
+        vars.push(("JWT_SECRET", SECRET));
+        Config::from_lookup(
+            Runtime::Lambda,
+            lookup(&[&vars[..], &[("DATABASE_URL", "postgres://db/app")]].concat()),
+        )
+        .map(|config| config.max_tasks_per_user)
+    };
+    assert_eq!(cap(&[]).unwrap(), 10_000);
+    assert_eq!(cap(&[("MAX_TASKS_PER_USER", "25000")]).unwrap(), 25_000);
+    for bad in ["0", "-1", "many"] {
+        assert_eq!(cap(&[("MAX_TASKS_PER_USER", bad)]).unwrap_err().variable, "MAX_TASKS_PER_USER", "{bad}");
+    }
+}

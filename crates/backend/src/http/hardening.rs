@@ -3,8 +3,8 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,10 +17,13 @@ const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'non
 /// Bounds every request, so a stuck database call cannot hold a connection forever,
 /// and sets the headers every response carries, the timeout's own included. HSTS only
 /// when the request arrived over HTTPS (API Gateway and the Spaces proxy say so in
-/// `X-Forwarded-Proto`). One layer for both: each layer costs a boxed future and a
+/// `X-Forwarded-Proto`). Every API answer, errors included, is `no-store` unless its
+/// handler chose otherwise: most carry an account's or its tasks' data, and a browser,
+/// proxy or CDN cache must keep none of it. One layer for all of this: each layer costs a boxed future and a
 /// service clone per request.
 pub async fn harden(limit: Duration, req: Request, next: Next) -> Response {
     let https = req.headers().get("x-forwarded-proto").is_some_and(|proto| proto == "https");
+    let api = req.uri().path().starts_with("/api/");
     let mut response = match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => {
@@ -34,6 +37,9 @@ pub async fn harden(limit: Duration, req: Request, next: Next) -> Response {
     };
     let headers = response.headers_mut();
     headers.entry(CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(API_CSP));
+    if api {
+        headers.entry(CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
