@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serves the workspace's functions with `cargo lambda watch`, as the README shows, on a
+# Serves the workspace's functions with `cargo lambda watch`, as docs/operations.md shows, on a
 # SQLite database migrated by `server migrate`, and checks two of them through their
 # function-URL paths: /lambda-url/health/health must answer 200 with the database
 # connected, and /lambda-url/tasks/api/tasks 401 JSON without a token. It prints the
