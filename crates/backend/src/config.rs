@@ -1,7 +1,6 @@
 //! Configuration from the environment: one place per variable, the same names in every
 //! binary. A bad value becomes a one-line `ConfigError` naming the variable.
 
-use std::env;
 use std::fmt::Display;
 use std::net::IpAddr;
 use std::str::FromStr;
@@ -106,6 +105,9 @@ impl Runtime {
 
 #[derive(Clone)]
 pub struct Config {
+    /// The process this was read for: it chose the defaults, and it decides what the
+    /// handlers may do off the request path (`AppState::runtime`).
+    pub runtime: Runtime,
     pub database_url: String,
     pub jwt_secret: Vec<u8>,
     /// `server`'s own settings; `None` on Lambda, which never reads them.
@@ -150,10 +152,6 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
-    pub fn from_env(runtime: Runtime) -> Result<Self, ConfigError> {
-        Self::from_lookup(runtime, |name| env::var(name).ok())
-    }
-
     /// Reads through `lookup`, so tests can supply variables without touching the process.
     /// Nothing is written: `server` supplies a `JWT_SECRET` of its own making, when it
     /// is not set, before it calls this.
@@ -250,6 +248,7 @@ impl Config {
             request_timeout: seconds(&var, "REQUEST_TIMEOUT_SECS", 25)?,
             session_cache_ttl: Duration::from_secs(parse(&var, "SESSION_CACHE_SECS", 5)?),
             log_format: parse(&var, "LOG_FORMAT", defaults.log_format)?,
+            runtime,
             mail: MailSettings::from_vars(runtime, &var)?,
             origin_secret: match var("ORIGIN_SECRET") {
                 Some(secret) if secret.len() < MIN_SECRET_BYTES => {

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use contract::api::{ErrorBody, ErrorCode, Failure};
 use contract::domain::FieldErrors;
+use contract::policy::BODY_LIMIT_BYTES;
 use store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +94,9 @@ impl ApiError {
             Self::Forbidden(reason) => (*reason).into(),
             Self::NotFound => "The requested resource was not found.".into(),
             Self::MethodNotAllowed => "This method is not allowed here.".into(),
-            Self::PayloadTooLarge => "The request body is too large (the limit is 64 KiB).".into(),
+            Self::PayloadTooLarge => {
+                format!("The request body is too large (the limit is {} KiB).", BODY_LIMIT_BYTES / 1024)
+            }
             Self::UnsupportedMediaType => "Send the request body as application/json.".into(),
             Self::RateLimited { .. } => "Too many requests. Please wait a moment and try again.".into(),
             Self::Timeout => "The request took too long. Please try again.".into(),

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, Runtime};
 use crate::credentials::{LastSeen, PasswordHasher, SessionCache, SweepClock, TokenKeys};
 use crate::mail::Mailer;
 use store::{self, Store};
@@ -19,6 +19,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Which process serves: a Lambda function's answer ends its work, so what would run
+    /// after it (mail) has to run before it there.
+    pub fn runtime(&self) -> Runtime {
+        self.config.runtime
+    }
+
     /// Builds the state for `runtime` without touching the network: the pool is lazy.
     pub fn from_config(config: Config) -> Result<Self, sqlx::Error> {
         let store = store::connect(&config.database_url, &config.database)?;

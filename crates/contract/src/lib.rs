@@ -8,4 +8,5 @@ pub mod cookie_list;
 pub mod domain;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod policy;
 pub mod session_hint;

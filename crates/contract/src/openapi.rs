@@ -56,7 +56,7 @@ pub struct TaskNotFound(pub Failure);
 
 /// 413 `PAYLOAD_TOO_LARGE`.
 #[derive(IntoResponses)]
-#[response(status = 413, description = "`PAYLOAD_TOO_LARGE`: the body is over 64 KiB.")]
+#[response(status = 413, description = concat!("`PAYLOAD_TOO_LARGE`: the body is over ", crate::body_limit_kib!(), " KiB."))]
 pub struct PayloadTooLarge(pub Failure);
 
 /// 415 `UNSUPPORTED_MEDIA_TYPE`.

@@ -2,9 +2,11 @@
 //! backend's pool.
 
 /// Implements `Store` for a struct with `pool: sqlx::Pool<_>` and `guard: Guard<_>`
-/// fields. Each query runs on the connection the guard hands it. Deletes and creates
-/// go through `once`: a retry after a lost reply could apply them twice (or answer 404
-/// for a delete that happened).
+/// fields. Each query runs on the connection the guard hands it. A call whose repeat
+/// would change its outcome (a create, a counted hit, a toggle, a delete that reports
+/// what it did) goes through `once`: a retry after a lost reply could apply it twice,
+/// or answer 404 for a delete that happened. Reads, and writes that land the same
+/// however often they run, go through `retrying`.
 macro_rules! impl_store {
     ($store:ty, $migrator:expr) => {
         // A block of its own, so that these names serve the implementation without

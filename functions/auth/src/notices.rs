@@ -37,7 +37,7 @@ async fn send(state: &AppState, mail: impl Letter + 'static) {
                 "could not send a notice email");
         }
     });
-    if state.config.mail.runtime == Runtime::Lambda {
+    if state.runtime() == Runtime::Lambda {
         // A job still running then goes on, if the instance is not frozen.
         let _ = tokio::time::timeout(LAMBDA_WAIT_AT_MOST, job).await;
     }

@@ -15,13 +15,12 @@ use contract::api::{
 };
 use contract::domain::{Email, FieldErrors};
 use contract::openapi::{InvalidInput, MailUnavailable, PayloadTooLarge, RateLimited, UnsupportedMediaType};
+use contract::policy::{RESET_EMAILS_PER_HOUR, RESET_LINK_MINUTES};
 use store::NewPasswordReset;
 
 use crate::notices;
 
-const LINK_LIFETIME: chrono::Duration = chrono::Duration::minutes(30);
-/// Reset emails per account per `RESET_HISTORY`; past it requests still answer 202.
-const EMAILS_PER_HOUR: u32 = 3;
+const LINK_LIFETIME: chrono::Duration = chrono::Duration::minutes(RESET_LINK_MINUTES);
 /// On Lambda, work left after the response may be frozen with the instance, so the
 /// answer waits for the mail job, but always exactly this long: a fast "no such
 /// account" would tell an existing account from a missing one.
@@ -37,8 +36,10 @@ type JobError = Box<dyn std::error::Error + Send + Sync>;
     post, path = "/api/auth/forgot-password", tag = "auth", operation_id = "forgot_password",
     request_body = ForgotPasswordRequest,
     responses(
-        (status = 202, description = "Accepted. If the account exists, and has had fewer than 3 reset \
-                                      emails this hour, an email with a link valid for 30 minutes is on its way.",
+        (status = 202, description = concat!(
+            "Accepted. If the account exists, and has had fewer than ", contract::reset_emails_per_hour!(),
+            " reset emails this hour, an email with a link valid for ", contract::reset_link_minutes!(),
+            " minutes is on its way."),
          body = Success<Notice>),
         PayloadTooLarge, UnsupportedMediaType, InvalidInput, RateLimited, MailUnavailable,
     )
@@ -52,7 +53,7 @@ pub async fn forgot_password(
     let Some(origin) = origin else { return Err(ApiError::MailUnavailable) };
     let deadline = tokio::time::Instant::now() + LAMBDA_ANSWER_AFTER;
     let job = tokio::spawn(send_reset_link(state.clone(), email, origin));
-    if state.config.mail.runtime == Runtime::Lambda {
+    if state.runtime() == Runtime::Lambda {
         // A job still running at the deadline goes on, if the instance is not frozen.
         let _ = tokio::time::timeout_at(deadline, job).await;
         tokio::time::sleep_until(deadline).await;
@@ -76,7 +77,7 @@ async fn try_send_reset_link(state: &AppState, email: &Email, origin: &str) -> R
         user_id: user.id,
         expires_at,
         cap_since: now - RESET_HISTORY,
-        cap: EMAILS_PER_HOUR,
+        cap: RESET_EMAILS_PER_HOUR,
     };
     if !state.store.insert_password_reset(&reset).await? {
         tracing::warn!(event = "reset_mail_capped", user_id = %user.id, "reset email cap reached; none sent");

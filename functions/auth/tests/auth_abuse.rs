@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use backend::auth::CHECK_WINDOW_SECS;
+use contract::policy::PASSWORD_CHECK_WINDOW_SECS as CHECK_WINDOW_SECS;
 use serde_json::{Value, json};
 use testkit::{TEST_PASSWORD, TestApp, store_tests, v2_event};
 

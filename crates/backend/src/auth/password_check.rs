@@ -1,12 +1,10 @@
 use chrono::Utc;
 
+use contract::policy::PASSWORD_CHECK_WINDOW_SECS;
+
 use crate::error::ApiError;
 use crate::state::AppState;
 use store::Device;
-
-/// How long the window of `FAILED_PASSWORD_LIMIT` failed checks lasts, from the
-/// account's first check in it.
-pub const CHECK_WINDOW_SECS: i64 = 15 * 60;
 
 /// Checks `candidate` for the account named by `email` (`hash` is `None` when there is
 /// no such account, and the check then fails as slowly as a wrong password).
@@ -26,14 +24,16 @@ pub async fn check_password(
     candidate: &str,
 ) -> Result<(), ApiError> {
     let now = Utc::now().timestamp();
-    let hit = state.store.hit_password_check(email, now, CHECK_WINDOW_SECS).await?;
+    let hit = state.store.hit_password_check(email, now, PASSWORD_CHECK_WINDOW_SECS).await?;
     if hit.hits > i64::from(state.config.failed_password_limit) {
         // This check compared nothing, so it is taken back too: counted, checks turned
         // away while right passwords were still in flight would keep the account
         // locked after those were forgiven. The failures that locked it stay counted.
         state.store.forgive_password_check(email, hit.window_start).await?;
         tracing::warn!(event = "password_checks_locked", "too many failed password checks for one account");
-        return Err(ApiError::RateLimited { retry_after_secs: hit.window_start + CHECK_WINDOW_SECS - now });
+        return Err(ApiError::RateLimited {
+            retry_after_secs: hit.window_start + PASSWORD_CHECK_WINDOW_SECS - now,
+        });
     }
     if !state.passwords.verify(candidate, hash).await? {
         return Err(ApiError::InvalidCredentials);
@@ -54,7 +54,7 @@ pub async fn check_password_on_device(
     candidate: &str,
 ) -> Result<(), ApiError> {
     let now = Utc::now().timestamp();
-    if let Some(hit) = state.store.hit_device_check(device, now, CHECK_WINDOW_SECS).await? {
+    if let Some(hit) = state.store.hit_device_check(device, now, PASSWORD_CHECK_WINDOW_SECS).await? {
         if hit.hits <= i64::from(state.config.failed_password_limit) {
             if !state.passwords.verify(candidate, hash).await? {
                 return Err(ApiError::InvalidCredentials);

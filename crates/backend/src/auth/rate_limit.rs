@@ -5,14 +5,13 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use contract::policy::RATE_LIMIT_WINDOW_SECS;
 use ipnet::Ipv6Net;
 
 use crate::auth::{LiveSession, VerifiedToken};
 use crate::error::ApiError;
 use crate::http::ClientIp;
 use crate::state::AppState;
-
-pub const WINDOW_SECS: i64 = 60;
 
 /// Limits the credential endpoints per client IP. It runs before the body is read, so
 /// a refused request costs no bcrypt work.
@@ -78,15 +77,16 @@ async fn enforce(
     answer: impl Future<Output = Response>,
 ) -> Response {
     let now = Utc::now().timestamp();
-    let hit = match state.store.hit_rate_limit(&bucket, now - now.rem_euclid(WINDOW_SECS)).await {
+    let hit = match state.store.hit_rate_limit(&bucket, now - now.rem_euclid(RATE_LIMIT_WINDOW_SECS)).await {
         Ok(hit) => hit,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let reset = hit.window_start + WINDOW_SECS;
+    let reset = hit.window_start + RATE_LIMIT_WINDOW_SECS;
     let hits = u32::try_from(hit.hits).unwrap_or(u32::MAX);
     let mut response = if hits > limit {
         tracing::warn!(event = "rate_limited", bucket, limit, "rate limit exceeded");
-        ApiError::RateLimited { retry_after_secs: (reset - now).clamp(1, WINDOW_SECS) }.into_response()
+        ApiError::RateLimited { retry_after_secs: (reset - now).clamp(1, RATE_LIMIT_WINDOW_SECS) }
+            .into_response()
     } else {
         answer.await
     };

@@ -1,5 +1,5 @@
-use super::CHECK_WINDOW_SECS;
-use super::rate_limit::WINDOW_SECS as RATE_LIMIT_WINDOW_SECS;
+use contract::policy::{PASSWORD_CHECK_WINDOW_SECS, RATE_LIMIT_WINDOW_SECS};
+
 use crate::credentials::SWEEP_EVERY;
 use crate::state::AppState;
 
@@ -39,7 +39,8 @@ async fn sweep(state: &AppState) {
         Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
     }
     let unix = now.timestamp();
-    let counters = state.store.purge_stale(unix - 2 * RATE_LIMIT_WINDOW_SECS, unix - CHECK_WINDOW_SECS).await;
+    let counters =
+        state.store.purge_stale(unix - 2 * RATE_LIMIT_WINDOW_SECS, unix - PASSWORD_CHECK_WINDOW_SECS).await;
     if let Err(e) = counters {
         tracing::warn!(error = %e, "could not purge expired counters");
     }

@@ -32,7 +32,6 @@ pub struct MailSettings {
     pub from: Option<Mailbox>,
     /// `APP_URL`, without a trailing slash.
     pub app_url: Option<String>,
-    pub runtime: Runtime,
 }
 
 /// The URL holds the SMTP password: never printed.
@@ -84,7 +83,7 @@ impl MailSettings {
             None => None,
         };
         let app_url = var("APP_URL").map(|raw| parse_origin(&raw)).transpose()?;
-        Ok(Self { transport, from, app_url, runtime })
+        Ok(Self { transport, from, app_url })
     }
 }
 
@@ -98,7 +97,7 @@ impl Config {
         if let Some(url) = &self.mail.app_url {
             return Some(url.clone());
         }
-        if self.mail.runtime != Runtime::Server {
+        if self.runtime != Runtime::Server {
             return None;
         }
         if let Some(first) = self.allowed_origins.first() {

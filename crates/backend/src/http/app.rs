@@ -11,11 +11,11 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use super::client_ip;
+use contract::policy::BODY_LIMIT_BYTES;
+
 use super::hardening::harden;
 use crate::config::Config;
 use crate::error::ApiError;
-
-const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound

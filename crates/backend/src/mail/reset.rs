@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use contract::policy::RESET_LINK_MINUTES;
+
 use super::{Letter, escape, html_page, moment};
 
 pub struct ResetMail {
@@ -27,11 +29,12 @@ impl Letter for ResetMail {
              Someone asked to reset the password of your Tasks account ({email}).\r\n\
              To choose a new password, open this link:\r\n\r\n\
              {link}\r\n\r\n\
-             The link works once, and expires in 30 minutes (at {expiry}).\r\n\r\n\
+             The link works once, and expires in {minutes} minutes (at {expiry}).\r\n\r\n\
              If you didn't ask for this, you can ignore this email: your password stays as it is.\r\n",
             email = self.to_email,
             link = self.link,
             expiry = moment(self.expires_at),
+            minutes = RESET_LINK_MINUTES,
         )
     }
 
@@ -41,11 +44,12 @@ impl Letter for ResetMail {
              <p>Someone asked to reset the password of your Tasks account ({email}).</p>\r\n\
              <p><a href=\"{link}\">Choose a new password</a></p>\r\n\
              <p>Or paste this link into your browser: {link}</p>\r\n\
-             <p>The link works once, and expires in 30 minutes (at {expiry}).</p>\r\n\
+             <p>The link works once, and expires in {minutes} minutes (at {expiry}).</p>\r\n\
              <p>If you didn't ask for this, you can ignore this email: your password stays as it is.</p>\r\n",
             email = escape(&self.to_email),
             link = escape(&self.link),
             expiry = moment(self.expires_at),
+            minutes = RESET_LINK_MINUTES,
         ))
     }
 }

@@ -373,8 +373,11 @@ impl ForgotPasswordRequest {
 }
 
 /// What every accepted forgot-password request is told, whether or not the account exists.
-pub const RESET_LINK_SENT: &str =
-    "If an account exists for that email, we've sent a link. It expires in 30 minutes.";
+pub const RESET_LINK_SENT: &str = concat!(
+    "If an account exists for that email, we've sent a link. It expires in ",
+    crate::reset_link_minutes!(),
+    " minutes."
+);
 
 /// The message of `MAIL_UNAVAILABLE`, which the forgot page shows in place of its form.
 pub const RESET_BY_EMAIL_OFF: &str = "Password reset by email is not set up on this server.";

@@ -2,9 +2,7 @@ use std::fmt;
 #[cfg(feature = "common-passwords")]
 use std::sync::LazyLock;
 
-pub const MIN_BYTES: usize = 8;
-/// bcrypt reads only 72 bytes; a longer password is refused rather than silently cut.
-pub const MAX_BYTES: usize = 72;
+pub use crate::policy::{PASSWORD_MAX_BYTES as MAX_BYTES, PASSWORD_MIN_BYTES as MIN_BYTES};
 
 /// The 2,000 most common passwords of 8 bytes or more, lower-cased and sorted; taken
 /// from the frequency lists of zxcvbn (MIT).

@@ -1,0 +1,44 @@
+//! The product's limits and lifetimes that people are told about: each is written once
+//! here, and every text that names one (mail, pages, error messages, the OpenAPI
+//! document) is built from it. The numbers a text literal needs (`concat!`, an
+//! attribute) are macros as well, whose values the constants take, so that even there
+//! each number stands in one place.
+
+/// How long a password-reset link works, in minutes.
+#[macro_export]
+macro_rules! reset_link_minutes {
+    () => {
+        30
+    };
+}
+pub const RESET_LINK_MINUTES: i64 = reset_link_minutes!();
+
+/// Reset emails one account may be sent per hour; past it, requests are still answered
+/// the same, and nothing is sent.
+#[macro_export]
+macro_rules! reset_emails_per_hour {
+    () => {
+        3
+    };
+}
+pub const RESET_EMAILS_PER_HOUR: u32 = reset_emails_per_hour!();
+
+/// The largest request body the API reads, in KiB.
+#[macro_export]
+macro_rules! body_limit_kib {
+    () => {
+        64
+    };
+}
+pub const BODY_LIMIT_BYTES: usize = body_limit_kib!() * 1024;
+
+/// The fixed window of the per-address and per-user request limits.
+pub const RATE_LIMIT_WINDOW_SECS: i64 = 60;
+
+/// The window in which an account's (or a device's) failed password checks add up.
+pub const PASSWORD_CHECK_WINDOW_SECS: i64 = 15 * 60;
+
+/// A password's length in bytes: at least this many.
+pub const PASSWORD_MIN_BYTES: usize = 8;
+/// bcrypt reads only 72 bytes; a longer password is refused rather than silently cut.
+pub const PASSWORD_MAX_BYTES: usize = 72;
