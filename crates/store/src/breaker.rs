@@ -1,3 +1,12 @@
+//! The circuit breaker around every store call.
+//!
+//! What it buys: while the database is unreachable, a request is answered at once (500
+//! `DB_ERROR`) instead of holding a worker for the whole call bound (3 s by default), so
+//! an outage cannot pile up every client's requests behind it.
+//! `functions/server/tests/chaos.rs` shows it: through a black-holed database, requests
+//! fail fast once three calls have timed out, and the first probe after the database is
+//! back closes it without a restart.
+
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 

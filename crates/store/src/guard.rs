@@ -1,3 +1,13 @@
+//! The call guard: the one path every store call takes to a connection.
+//!
+//! What it buys: a bound on each whole call, retries that cannot duplicate a write, and
+//! a breaker that hears about every connection failure even when the caller gave up.
+//! sqlx alone retries a refused connection until its acquire timeout (30 s here), so
+//! without the bound an outage would hold requests for that long; the chaos suite
+//! (`functions/server/tests/chaos.rs`) runs clients that give up after 0.3 s next to
+//! patient ones, through black holes, refusals, resets and added latency, and checks
+//! that no row is lost or written twice.
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;

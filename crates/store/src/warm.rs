@@ -1,3 +1,13 @@
+//! The connection hand-off: a call that finished cleanly gives its connection to the
+//! next call instead of back to the pool.
+//!
+//! What it buys: sqlx 0.9 pings every connection that goes back to its pool, a round
+//! trip and task wake-ups per query. Measured back to back on Postgres at 64
+//! connections (`bench/RESULTS.md`, 2026-12-04, "Before and after on this machine"):
+//! GET list 2402 -> 2844 req/s and 255 -> 208 µs of server CPU per request, GET one
+//! 3439 -> 5317 req/s and 228 -> 142 µs. The unit test
+//! `waiting_calls_are_handed_the_connection_a_call_finished_with` pins the mechanism.
+
 use std::collections::VecDeque;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex};
