@@ -32,18 +32,19 @@ _taskapp_install_frontend_tools() (
     # target folder serves both installs, so the crates they share are built once; it goes
     # afterwards, so that no cache (CI's, the image's layer) carries its gigabyte.
     local install_target=$taskapp_tools_dir/install-target
-    local install=(env CARGO_TARGET_DIR="$install_target"
-        CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-        CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false
-        CARGO_PROFILE_RELEASE_INCREMENTAL=false cargo install)
+    light_install() {
+        CARGO_TARGET_DIR="$install_target" CARGO_PROFILE_RELEASE_LTO=false \
+            CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+            CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_INCREMENTAL=false cargo install "$@"
+    }
     if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
         log "installing trunk $TRUNK_VERSION"
-        "${install[@]}" --locked trunk --version "=$TRUNK_VERSION"
+        light_install --locked trunk --version "=$TRUNK_VERSION"
     fi
     if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
         log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
         # Without --locked: the registry index here lacks a version its lock file pins.
-        "${install[@]}" wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+        light_install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
     fi
     rm -rf "$install_target"
 
