@@ -4,25 +4,38 @@
 # stage without Docker.
 
 # The web app's tool chain, installed by the script that installs it everywhere else
-# (scripts/install-frontend-tools.sh): the wasm32 target and std's source, trunk 0.21
-# (0.22 needs a newer rustc), wasm-bindgen-cli equal to the crate in Cargo.lock, npm's
-# binaryen 132 and esbuild, brotli and zopfli.
+# (scripts/install-frontend-tools.sh, at the versions in scripts/tool-versions.sh): the
+# wasm32 target, trunk, wasm-bindgen-cli, npm's binaryen and esbuild, brotli and zopfli.
+# Plus cargo-chef, for the dependency layer below, built as light as those two.
 FROM rust:1.95-bookworm AS tools
 # Unpinned: bookworm's point releases drop old package versions; the base tag pins the release.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends nodejs npm brotli zopfli \
     && rm -rf /var/lib/apt/lists/*
+RUN CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install --locked cargo-chef --version 0.1.78
 WORKDIR /src
-COPY Cargo.lock ./
-COPY scripts/lib.sh scripts/install-frontend-tools.sh scripts/
+COPY scripts/lib.sh scripts/tool-versions.sh scripts/install-frontend-tools.sh scripts/
 RUN scripts/install-frontend-tools.sh
 
-FROM tools AS builder
-WORKDIR /src
+# The manifests and the lock file alone, as a recipe: a change to the code leaves it the
+# same, so the dependency layer below is reused.
+FROM tools AS planner
 COPY . .
-# The web app as everywhere else: std rebuilt for the bundle, the JS minified, and the
-# .br and .gz copies that `server` sends to the browsers that take them.
+RUN cargo chef prepare --recipe-path recipe.json
+
+# Every dependency built once, with the same profiles and targets as the build after it:
+# `server`'s (release, full LTO) and the web app's (wasm-release on wasm32). A code
+# change then rebuilds the workspace's own crates only.
+FROM tools AS builder
+COPY --from=planner /src/recipe.json recipe.json
+RUN cargo chef cook --recipe-path recipe.json --release --locked -p server \
+    && cargo chef cook --recipe-path recipe.json --profile wasm-release --target wasm32-unknown-unknown \
+        --locked -p frontend
+COPY . .
+# The web app as everywhere else: the JS minified, and the .br and .gz copies that
+# `server` sends to the browsers that take them.
 RUN cargo build --release --locked -p server \
     && scripts/build-frontend.sh
 

@@ -3,8 +3,9 @@
 # (both offline), then tests what it promises about CloudFront (scripts/template_test.py,
 # run by the venv's Python, whose cfn-lint reads the template); the Dockerfile with
 # hadolint, the GitHub workflows with actionlint (which runs shellcheck on their `run:`
-# scripts), and every shell script (scripts/*.sh, .ci/run) with ShellCheck. Installs the
-# tools first (scripts/install-deploy-tools.sh). Takes seconds.
+# scripts), and every shell script (scripts/*.sh, .ci/run) with ShellCheck; and that the
+# copies of the web app's tool versions agree (scripts/check-tool-versions.sh). Installs
+# the tools first (scripts/install-deploy-tools.sh). Takes seconds.
 #
 # Usage: scripts/deploy-checks.sh    (no arguments; exits non-zero on the first finding)
 set -euo pipefail
@@ -23,3 +24,4 @@ step hadolint Dockerfile
 step actionlint
 # -x: follow `source scripts/lib.sh` and the sourced installers.
 step shellcheck -x scripts/*.sh .ci/run
+step scripts/check-tool-versions.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command, in named stages. With no argument it runs every stage, in this order;
 # name one or more to run only those (`scripts/test.sh unit`, `scripts/test.sh lint unit`).
-#   lint     formatting, clippy (native and wasm32), the deployment lints (cfn-lint, sam
+#   lint     formatting, clippy (native and wasm32), no module loops, the deployment lints (cfn-lint, sam
 #            validate, the template's CloudFront test, hadolint, actionlint) and ShellCheck
 #            on every script
 #   unit     the unit and integration tests on SQLite and Postgres (cargo nextest), and
@@ -52,6 +52,8 @@ stage_lint() {
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
     cargo clippy -p frontend -p contract --target wasm32-unknown-unknown --locked -- -D warnings
+    step "lint: no module loops inside a crate"
+    python3 scripts/module_loops.py
     step "lint: deployment lints and ShellCheck"
     scripts/deploy-checks.sh
 }
