@@ -49,7 +49,7 @@ pub enum Script {
     ListEssential,
     /// What the server sends for GET list once the session is in its cache.
     ListSent,
-    /// The session lookup and the insert.
+    /// The session lookup and the insert (under the user's lock, which the cap needs).
     CreateEssential,
     /// What the server sends for POST create once the session is in its cache.
     CreateSent,
@@ -63,7 +63,14 @@ impl Script {
         let page = bind(sql::LIST_TASKS, &[":uid", "10", "0"]);
         let hit =
             bind(sql::HIT_RATE_LIMIT, &["'user:' || :uid", "(extract(epoch from now())::bigint / 60) * 60"]);
-        let insert = bind(sql::INSERT_TASK, &[":uid", "'pgbench task'", "NULL", "now()"]);
+        // A create takes the user's row lock and counts the tasks under the cap, in one
+        // transaction, as the store does.
+        let cap = backend::config::DEFAULT_MAX_TASKS_PER_USER.to_string();
+        let insert = format!(
+            "BEGIN;\n{};\n{};\nCOMMIT",
+            bind(sql::LOCK_USER, &[":uid"]),
+            bind(sql::INSERT_TASK, &[":uid", "'pgbench task'", "NULL", "now()", &cap])
+        );
         let statements: &[&str] = match self {
             Script::Pick => &[],
             Script::Page => &[&page],
