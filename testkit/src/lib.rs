@@ -8,6 +8,8 @@ mod app;
 mod events;
 mod fault_proxy;
 pub mod logs;
+pub mod no_store;
+pub mod reset_flow;
 pub mod smtp;
 mod temp_dir;
 

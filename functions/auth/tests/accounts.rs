@@ -12,25 +12,10 @@ use contract::api::CreateTaskRequest;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use store::{NewSession, UserRecord};
+use testkit::reset_flow::{APP_URL, NEW_PASSWORD, forgot, mail_vars, reset};
 use testkit::smtp::{Mail, SmtpServer};
 use testkit::{Backend, TEST_PASSWORD, TestApp, TestResponse};
 use uuid::Uuid;
-
-const APP_URL: &str = "https://tasks.example";
-const NEW_PASSWORD: &str = "a brand new secret";
-
-fn mail_vars(smtp_url: &str) -> [(&'static str, &str); 3] {
-    [("SMTP_URL", smtp_url), ("APP_URL", APP_URL), ("MAIL_FROM", "Tasks <no-reply@tasks.example>")]
-}
-
-async fn forgot(app: &TestApp, email: &str) -> TestResponse {
-    app.call(Method::POST, "/api/auth/forgot-password", Some(json!({ "email": email })), None).await
-}
-
-async fn reset(app: &TestApp, token: &str, password: &str) -> TestResponse {
-    let body = json!({ "token": token, "password": password });
-    app.call(Method::POST, "/api/auth/reset-password", Some(body), None).await
-}
 
 async fn signin(app: &TestApp, email: &str, password: &str) -> TestResponse {
     let body = json!({ "email": email, "password": password });

@@ -6,24 +6,9 @@ use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
+use testkit::reset_flow::{APP_URL, NEW_PASSWORD, forgot, mail_vars, reset};
 use testkit::smtp::{Mail, SmtpServer};
 use testkit::{Backend, TEST_PASSWORD, TestApp, TestResponse};
-
-const APP_URL: &str = "https://tasks.example";
-const NEW_PASSWORD: &str = "a brand new secret";
-
-fn mail_vars(smtp_url: &str) -> [(&'static str, &str); 3] {
-    [("SMTP_URL", smtp_url), ("APP_URL", APP_URL), ("MAIL_FROM", "Tasks <no-reply@tasks.example>")]
-}
-
-async fn forgot(app: &TestApp, email: &str) -> TestResponse {
-    app.call(Method::POST, "/api/auth/forgot-password", Some(json!({ "email": email })), None).await
-}
-
-async fn reset(app: &TestApp, token: &str, password: &str) -> TestResponse {
-    let body = json!({ "token": token, "password": password });
-    app.call(Method::POST, "/api/auth/reset-password", Some(body), None).await
-}
 
 async fn profile(app: &TestApp, token: &str, body: serde_json::Value) -> TestResponse {
     app.call(Method::PUT, "/api/auth/profile", Some(body), Some(token)).await

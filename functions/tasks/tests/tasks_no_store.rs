@@ -2,27 +2,11 @@
 //! says `Cache-Control: no-store`, through the router and through the Lambda entry.
 
 use axum::http::Method;
-use serde_json::{Value, json};
-use testkit::{TestResponse, body_json, store_tests, v1_event, v2_event};
+use serde_json::json;
+use testkit::no_store::{assert_lambda_no_store, assert_no_store};
+use testkit::{body_json, store_tests, v1_event, v2_event};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
-
-fn assert_no_store(what: &str, response: &TestResponse) {
-    assert!(response.status.is_success(), "{what}: {} {}", response.status, response.body);
-    assert_eq!(
-        response.headers.get("cache-control").and_then(|v| v.to_str().ok()),
-        Some("no-store"),
-        "{what}: {:?}",
-        response.headers
-    );
-}
-
-fn assert_lambda_no_store(what: &str, response: &Value) {
-    assert!(response["statusCode"].as_u64().is_some_and(|s| s < 300), "{what}: {response}");
-    let single = response["headers"]["cache-control"].as_str();
-    let multi = response["multiValueHeaders"]["cache-control"][0].as_str();
-    assert_eq!(single.or(multi), Some("no-store"), "{what}: {response}");
-}
 
 store_tests! {
     router = tasks::router;
