@@ -22,12 +22,48 @@ pub struct EmailChangedMail {
     pub at: DateTime<Utc>,
 }
 
+/// A notice: its subject as the heading, then its paragraphs, the same in the text and
+/// the HTML part.
+trait Notice: Send + Sync {
+    fn recipient(&self) -> &str;
+    fn heading(&self) -> &'static str;
+    fn paragraphs(&self) -> [String; 3];
+}
+
+impl<N: Notice> Letter for N {
+    fn to(&self) -> &str {
+        self.recipient()
+    }
+
+    fn subject(&self) -> &'static str {
+        self.heading()
+    }
+
+    fn text(&self) -> String {
+        text_of(self.heading(), &self.paragraphs())
+    }
+
+    fn html(&self) -> String {
+        html_of(self.heading(), &self.paragraphs())
+    }
+}
+
 impl PasswordChangedMail {
     fn forgot(&self) -> String {
         match &self.origin {
             Some(origin) => format!("{origin}/forgot-password"),
             None => "\"Forgot password?\" on the sign-in page".into(),
         }
+    }
+}
+
+impl Notice for PasswordChangedMail {
+    fn recipient(&self) -> &str {
+        &self.to_email
+    }
+
+    fn heading(&self) -> &'static str {
+        "Your password was changed"
     }
 
     fn paragraphs(&self) -> [String; 3] {
@@ -49,25 +85,15 @@ impl PasswordChangedMail {
     }
 }
 
-impl Letter for PasswordChangedMail {
-    fn to(&self) -> &str {
-        &self.to_email
+impl Notice for EmailChangedMail {
+    fn recipient(&self) -> &str {
+        &self.old_email
     }
 
-    fn subject(&self) -> &'static str {
-        "Your password was changed"
+    fn heading(&self) -> &'static str {
+        "Your email address was changed"
     }
 
-    fn text(&self) -> String {
-        text_of(self.subject(), &self.paragraphs())
-    }
-
-    fn html(&self) -> String {
-        html_of(self.subject(), &self.paragraphs())
-    }
-}
-
-impl EmailChangedMail {
     fn paragraphs(&self) -> [String; 3] {
         [
             format!(
@@ -83,24 +109,6 @@ impl EmailChangedMail {
              and keep this email, which shows when the change was made."
                 .into(),
         ]
-    }
-}
-
-impl Letter for EmailChangedMail {
-    fn to(&self) -> &str {
-        &self.old_email
-    }
-
-    fn subject(&self) -> &'static str {
-        "Your email address was changed"
-    }
-
-    fn text(&self) -> String {
-        text_of(self.subject(), &self.paragraphs())
-    }
-
-    fn html(&self) -> String {
-        html_of(self.subject(), &self.paragraphs())
     }
 }
 
