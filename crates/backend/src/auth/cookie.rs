@@ -32,11 +32,27 @@ pub fn signed_out(secure: bool) -> Response {
 }
 
 fn cookie(name: &str, value: &str, max_age: i64, http_only: bool, secure: bool) -> HeaderValue {
+    cookie_on_path(name, value, "/", max_age, http_only, secure)
+}
+
+/// Every cookie the API sets: `SameSite=Lax`, `Secure` as configured, sent back only to
+/// `path`.
+pub(super) fn cookie_on_path(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: i64,
+    http_only: bool,
+    secure: bool,
+) -> HeaderValue {
     let http_only = if http_only { "; HttpOnly" } else { "" };
     let secure = if secure { "; Secure" } else { "" };
-    let header = format!("{name}={value}{http_only}; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
-    // A JWT is base64url with dots, always a valid header value.
-    HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("token=; Max-Age=0"))
+    let header = format!("{name}={value}{http_only}; SameSite=Lax; Path={path}; Max-Age={max_age}{secure}");
+    // A JWT is base64url with dots, always a valid header value; were it not, the
+    // cookie is cleared instead.
+    HeaderValue::try_from(header)
+        .or_else(|_| HeaderValue::try_from(format!("{name}=; Max-Age=0")))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The request's cookie lists, one per `Cookie` header that is text.

@@ -6,7 +6,7 @@
 use axum::http::{HeaderMap, HeaderValue};
 use uuid::Uuid;
 
-use super::cookie::cookie_headers;
+use super::cookie::{cookie_headers, cookie_on_path};
 use crate::credentials::{DEVICE_LIFETIME, TokenKeys};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -46,12 +46,7 @@ pub fn cleared_device_cookie(secure: bool) -> HeaderValue {
 }
 
 fn device_cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let header = format!(
-        "{DEVICE_COOKIE}={value}; HttpOnly; SameSite=Lax; Path={DEVICE_COOKIE_PATH}; Max-Age={max_age}{secure}"
-    );
-    // A JWT is base64url with dots, always a valid header value.
-    HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("device=; Max-Age=0"))
+    cookie_on_path(DEVICE_COOKIE, value, DEVICE_COOKIE_PATH, max_age, true, secure)
 }
 
 #[cfg(test)]
