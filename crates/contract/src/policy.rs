@@ -42,3 +42,29 @@ pub const PASSWORD_CHECK_WINDOW_SECS: i64 = 15 * 60;
 pub const PASSWORD_MIN_BYTES: usize = 8;
 /// bcrypt reads only 72 bytes; a longer password is refused rather than silently cut.
 pub const PASSWORD_MAX_BYTES: usize = 72;
+
+/// How long a deleted task stays in the trash, where `restore` can bring it back, before
+/// the sweep purges it.
+pub const TRASH_RETENTION_DAYS: i64 = 30;
+
+/// How long a changes-feed cursor stays usable. A cursor must not outlive the trash:
+/// past it, a task trashed after the cursor may already be purged, and its deletion
+/// would be missed. The day less covers the moment between the read a cursor stands for
+/// and the time stamped into it.
+pub const CURSOR_LIFETIME_SECS: i64 = (TRASH_RETENTION_DAYS - 1) * 24 * 60 * 60;
+
+/// How long an `Idempotency-Key` on a create is remembered, in hours.
+pub const IDEMPOTENCY_KEY_HOURS: i64 = 24;
+
+/// The most entries (changed tasks plus deleted ids) one changes-feed answer holds.
+pub const CHANGES_PAGE_MAX: u32 = 500;
+
+/// Seconds between the comment heartbeats of `/api/events`, which keep proxies from
+/// closing an idle stream.
+pub const EVENT_HEARTBEAT_SECS: u64 = 25;
+
+/// Open event streams per user; opening one more closes the oldest.
+pub const MAX_STREAMS_PER_USER: usize = 10;
+
+/// How often the web app reads the changes feed where the event stream is unavailable.
+pub const FEED_POLL_SECS: u32 = 30;

@@ -24,6 +24,10 @@ macro_rules! impl_store {
 
             #[::async_trait::async_trait]
             impl Store for $store {
+                fn changes(&self) -> &$crate::ChangeBus {
+                    &self.changes
+                }
+
                 async fn ping(&self) -> Result<(), StoreError> {
                     self.guard
                         .once_within(sql::PING_TIMEOUT, |mut conn| async move {

@@ -4,6 +4,7 @@
 //! scopes every task write by owner. Which backend runs is chosen from `DATABASE_URL`.
 
 mod breaker;
+mod changes;
 mod guard;
 mod impl_store;
 mod postgres;
@@ -21,6 +22,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
+pub use changes::{Change, ChangeBus};
 use contract::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
 pub use settings::{DatabaseSettings, is_sqlite_url};
 
@@ -143,6 +145,9 @@ pub struct NewPasswordReset<'a> {
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// `SELECT 1` within 2 s, for health checks.
+    /// Where this process hears that a user's tasks changed.
+    fn changes(&self) -> &ChangeBus;
+
     async fn ping(&self) -> Result<(), StoreError>;
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError>;
 

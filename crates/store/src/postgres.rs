@@ -6,13 +6,14 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 use super::guard::Guard;
 use super::impl_store::impl_store;
 use super::warm::IDLE_BEFORE_PING;
-use crate::DatabaseSettings;
+use crate::{ChangeBus, DatabaseSettings};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 pub struct PgStore {
     pool: PgPool,
     guard: Guard<Postgres>,
+    changes: ChangeBus,
 }
 
 impl PgStore {
@@ -42,7 +43,7 @@ impl PgStore {
                 })
             })
             .connect_lazy_with(options);
-        Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool })
+        Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool, changes: ChangeBus::new() })
     }
 }
 

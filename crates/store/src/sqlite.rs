@@ -7,13 +7,14 @@ use sqlx::sqlite::{
 
 use super::guard::Guard;
 use super::impl_store::impl_store;
-use crate::DatabaseSettings;
+use crate::{ChangeBus, DatabaseSettings};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 pub struct SqliteStore {
     pool: SqlitePool,
     guard: Guard<Sqlite>,
+    changes: ChangeBus,
 }
 
 impl SqliteStore {
@@ -38,7 +39,7 @@ impl SqliteStore {
             .idle_timeout(settings.idle_timeout)
             .connect_lazy_with(options);
         let breaker = Guard::<Sqlite>::breaker(settings);
-        Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool })
+        Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool, changes: ChangeBus::new() })
     }
 }
 

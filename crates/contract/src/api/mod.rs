@@ -73,6 +73,30 @@ pub struct Pagination {
     pub pages: u64,
 }
 
+/// `data` of `GET /api/tasks/changes`: what changed in the caller's list after the
+/// cursor it sent, and the cursor to send next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Changes {
+    /// Tasks created, edited, toggled or restored after the cursor, each once, in its
+    /// latest state, oldest change first.
+    pub changed: Vec<Task>,
+    /// Ids of the tasks moved to the trash after the cursor.
+    pub deleted: Vec<i64>,
+    /// Opaque: store it and send it back as `since`.
+    pub cursor: String,
+    /// Whether more changes wait past this answer's limit: ask again with `cursor`.
+    pub more: bool,
+}
+
+/// `data:` of an `event: tasks` on `/api/events`: the caller's list changed, and the
+/// feed from its last cursor has the details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TasksEvent {
+    pub cursor: String,
+}
+
 /// Every successful body: `{"success": true, "data": …}`, plus `pagination` on lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -132,6 +156,15 @@ pub enum ErrorCode {
     Timeout,
     /// Password-reset mail is not set up on this deployment.
     MailUnavailable,
+    /// An `If-Match` named a version the task no longer has; `details.current` is the
+    /// task as it is now.
+    PreconditionFailed,
+    /// A create with this `Idempotency-Key` is still running.
+    RequestInProgress,
+    /// This `Idempotency-Key` came before with a different body.
+    IdempotencyKeyReused,
+    /// The changes-feed cursor is past its lifetime: reload the list.
+    CursorExpired,
 }
 
 impl ErrorCode {
@@ -139,6 +172,10 @@ impl ErrorCode {
         match self {
             Self::ValidationError => 422,
             Self::EmailExists => 400,
+            Self::RequestInProgress => 409,
+            Self::CursorExpired => 410,
+            Self::PreconditionFailed => 412,
+            Self::IdempotencyKeyReused => 422,
             Self::InvalidCredentials | Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,

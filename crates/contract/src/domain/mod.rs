@@ -2,7 +2,9 @@
 //! person who typed the value, so the server and the web app show the same words.
 
 mod account;
+mod cursor;
 mod email;
+mod idempotency_key;
 mod page;
 mod password;
 #[cfg(test)]
@@ -13,9 +15,11 @@ mod user_name;
 use std::collections::BTreeMap;
 
 pub use account::{ProfileChange, Signup};
+pub use cursor::ChangeCursor;
 #[cfg(target_arch = "wasm32")]
 pub use email::use_browser_lower_case;
 pub use email::{Email, MAX_LEN as EMAIL_MAX_CHARS};
+pub use idempotency_key::{IdempotencyKey, MAX_LEN as IDEMPOTENCY_KEY_MAX_LEN};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 pub use password::{MAX_BYTES as PASSWORD_MAX_BYTES, MIN_BYTES as PASSWORD_MIN_BYTES, Password};
 pub use task::{DESCRIPTION_MAX_CHARS, NewTask, TITLE_MAX_CHARS, TaskChange, TaskDescription, TaskTitle};
