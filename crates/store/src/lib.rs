@@ -62,6 +62,8 @@ pub struct TaskRecord {
     pub completed: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change; the task's ETag.
+    pub version: i64,
 }
 
 /// A row of a task page, with the owner's task count alongside.

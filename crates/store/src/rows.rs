@@ -26,6 +26,7 @@ impl From<TaskRecord> for Task {
             completed: record.completed,
             created_at: record.created_at,
             updated_at: record.updated_at,
+            version: record.version,
         }
     }
 }

@@ -42,11 +42,11 @@ pub const DELETE_OTHER_SESSIONS: &str =
 pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
     SELECT $1, $2, $3, FALSE, $4, $4 \
     WHERE (SELECT COUNT(*) FROM tasks WHERE user_id = $1) < $5 \
-    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
 
 /// The page and the user's total in one round trip: the window count is taken before
 /// `LIMIT`. A page past the end has no rows to carry it, so `COUNT_TASKS` follows then.
-pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, \
+pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version, \
     COUNT(*) OVER () AS total \
     FROM tasks WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3";
 
@@ -54,20 +54,20 @@ pub const COUNT_TASKS: &str = "SELECT COUNT(*) FROM tasks WHERE user_id = $1";
 
 pub const TASK_OWNER: &str = "SELECT user_id FROM tasks WHERE id = $1";
 
-pub const TASK: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+pub const TASK: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version \
     FROM tasks WHERE id = $1 AND user_id = $2";
 
 /// `$4` says whether the description was given at all, so `null` can clear it.
 pub const UPDATE_TASK: &str = "UPDATE tasks SET \
     title = COALESCE($3, title), \
     description = CASE WHEN $4 THEN $5 ELSE description END, \
-    completed = COALESCE($6, completed), updated_at = $7 \
+    completed = COALESCE($6, completed), updated_at = $7, version = version + 1 \
     WHERE id = $1 AND user_id = $2 \
-    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
 
-pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updated_at = $3 \
+pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updated_at = $3, version = version + 1 \
     WHERE id = $1 AND user_id = $2 \
-    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
 
 pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
 
@@ -164,7 +164,7 @@ pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 
 /// A page of the user's tasks after id `$2`, oldest first: keyset pagination, so each
 /// page costs the same however far into the account it is.
-pub const TASKS_AFTER: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
+pub const TASKS_AFTER: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version \
     FROM tasks WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
 
 pub const DELETE_USER_TASKS: &str = "DELETE FROM tasks WHERE user_id = $1";
