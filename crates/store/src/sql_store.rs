@@ -206,6 +206,7 @@ where
             .once(|mut conn| async move {
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 let Some(seq) = next_task_seq(&mut *tx, user_id, 1, cap).await? else {
+                    tx.rollback().await?;
                     return Ok(None);
                 };
                 let task = insert_task_row(&mut *tx, user_id, task, at, seq).await?;
@@ -248,10 +249,12 @@ where
                         .bind(key.as_str())
                         .fetch_one(&mut *tx)
                         .await?;
+                    tx.rollback().await?;
                     return task_changes::replay(request, &first, answer.as_deref())
                         .map(|keyed| (keyed, None));
                 }
                 let Some(seq) = next_task_seq(&mut *tx, user_id, 1, cap).await? else {
+                    tx.rollback().await?;
                     return Ok((KeyedCreate::Full, None));
                 };
                 let task = insert_task_row(&mut *tx, user_id, task, at, seq).await?;
@@ -775,7 +778,10 @@ where
 
     /// One change of the user's tasks in one transaction: the next position (and the
     /// count moved within `cap`), then the task's write at that position. Nothing stays
-    /// written when either finds no row.
+    /// written when either finds no row. Such a transaction is rolled back explicitly,
+    /// here and in the creates: a dropped one only queues its rollback, and the user's
+    /// row lock would stay held, stalling their every write, until the pool hands its
+    /// connection out again.
     async fn write_task(
         &self,
         id: i64,
@@ -792,6 +798,7 @@ where
             .once(|mut conn| async move {
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 let Some(seq) = next_task_seq(&mut *tx, user_id, step.count_change(), cap).await? else {
+                    tx.rollback().await?;
                     return Ok(Err(Refused::Full));
                 };
                 let query = match step {
@@ -820,6 +827,7 @@ where
                 };
                 let task: Option<TaskRecord> = query.fetch_optional(&mut *tx).await?;
                 let Some(task) = task else {
+                    tx.rollback().await?;
                     return Ok(Err(Refused::NoRow));
                 };
                 tx.commit().await?;
