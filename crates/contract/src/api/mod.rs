@@ -151,7 +151,7 @@ impl ErrorBody {
     /// The task as it is now, on `PRECONDITION_FAILED`.
     pub fn current(&self) -> Option<&Task> {
         match &self.details {
-            Some(ErrorDetails::Current { current }) => Some(current),
+            Some(ErrorDetails::Current { current }) => Some(current.as_ref()),
             _ => None,
         }
     }
@@ -165,7 +165,8 @@ impl ErrorBody {
 #[serde(untagged)]
 pub enum ErrorDetails {
     /// On `PRECONDITION_FAILED`: `{"current": <the task as it is now>}`.
-    Current { current: Task },
+    /// Boxed: a task is large next to the field map, and every error carries the enum.
+    Current { current: Box<Task> },
     /// On `VALIDATION_ERROR`: field name → what is wrong with it.
     #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
     Fields(FieldErrors),
