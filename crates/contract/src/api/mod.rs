@@ -424,7 +424,8 @@ impl ListQuery {
 pub struct ChangesQuery {
     /// The `cursor` of an earlier answer; without it, the answer is the current cursor
     /// and empty lists.
-    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
+    /// (The pattern allows 18 digits a part, which any `i64` the server writes fits.)
+    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})$"))]
     pub since: Option<String>,
 }
 
