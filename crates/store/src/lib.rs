@@ -7,6 +7,7 @@ mod backend;
 mod breaker;
 mod changes;
 mod guard;
+mod listen;
 mod postgres;
 mod rows;
 mod settings;
@@ -25,6 +26,7 @@ use uuid::Uuid;
 
 pub use changes::{Change, ChangeBus};
 use contract::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
+pub use listen::spawn_listener;
 pub use settings::{DatabaseSettings, is_sqlite_url};
 
 use sql_store::SqlStore;
@@ -193,6 +195,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<TaskRecord>, StoreError>;
     async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError>;
     async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
+    /// The position of the user's last task change; `None` without the user.
+    async fn task_seq(&self, user_id: Uuid) -> Result<Option<i64>, StoreError>;
 
     /// Counts one hit on `bucket` in the fixed window starting at `window_start` (Unix
     /// seconds), or in the stored window if that is later, and returns the hits so far

@@ -71,6 +71,8 @@ pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updat
 
 pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
 
+pub const TASK_SEQ: &str = "SELECT task_seq FROM users WHERE id = $1";
+
 /// One atomic statement per hit, so instances sharing the database share the count.
 /// A window never moves backwards: a hit stamped with an older window (a slower
 /// clock) counts in the stored one instead of resetting it.

@@ -308,6 +308,14 @@ where
         Ok(DB::rows_affected(&done) > 0)
     }
 
+    async fn task_seq(&self, user_id: Uuid) -> Result<Option<i64>, StoreError> {
+        self.guard
+            .retrying(|mut conn| async move {
+                sqlx::query_scalar(sql::TASK_SEQ).bind(user_id).fetch_optional(&mut *conn).await
+            })
+            .await
+    }
+
     async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<RateHit, StoreError> {
         let hit: RateHit = self
             .guard
