@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 pub use changes::{Change, ChangeBus};
 use contract::domain::{Email, IdempotencyKey, NewTask, PageRequest, TaskChange, UserName};
-pub use listen::spawn_listener;
+pub use listen::start_listener;
 pub use settings::{DatabaseSettings, is_sqlite_url};
 
 use sql_store::SqlStore;

@@ -7,8 +7,9 @@
 //! outside the store's pool: a pooled connection would be taken from requests for good,
 //! and PgBouncer-style poolers (Neon's pooled endpoint) do not carry LISTEN at all.
 //!
-//! Notifications sent while the connection is down are lost. So after every connect the
-//! listener publishes `Change::Resync`, and each stream reads its user's position anew.
+//! Notifications sent while the connection is down are lost. So after every reconnect
+//! the listener publishes `Change::Resync`, and each stream reads its user's position
+//! anew.
 //! A connection that died silently (no reset ever arrives) is found by a probe after
 //! a quiet spell.
 
@@ -17,7 +18,7 @@ use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use tokio::task::JoinHandle;
+use tokio::sync::oneshot;
 use tokio::time::timeout;
 use uuid::Uuid;
 
@@ -33,21 +34,26 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const PROBE_AFTER_IDLE: Duration = Duration::from_secs(30);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Starts listening on `url` for the life of the process, feeding `bus`. Fails only
-/// when `url` is not a Postgres URL; an unreachable database is retried, with backoff,
-/// for as long as it takes.
-pub fn spawn_listener(url: &str, bus: ChangeBus) -> Result<JoinHandle<()>, sqlx::Error> {
+/// Starts listening on `url` for the life of the process, feeding `bus`, and waits up
+/// to `wait` for the first LISTEN: a stream opened before it could miss a change, so
+/// start-up waits, but a database that is down does not hold start-up (the store's pool
+/// does not either). `Ok(false)` when it is still connecting; the attempts go on, with
+/// backoff, for as long as it takes. `Err` only when `url` is not a Postgres URL.
+pub async fn start_listener(url: &str, bus: ChangeBus, wait: Duration) -> Result<bool, sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?;
-    Ok(tokio::spawn(listen(options, bus)))
+    let (ready, listening) = oneshot::channel();
+    tokio::spawn(listen(options, bus, ready));
+    Ok(matches!(timeout(wait, listening).await, Ok(Ok(()))))
 }
 
-async fn listen(options: PgConnectOptions, bus: ChangeBus) {
+async fn listen(options: PgConnectOptions, bus: ChangeBus, ready: oneshot::Sender<()>) {
     // Down moments ago or not, the next attempt starts from the shortest wait.
     let backoff = ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(100))
         .with_max_delay(Duration::from_secs(5))
         .with_jitter()
         .without_max_times();
+    let mut ready = Some(ready);
     loop {
         let subscribed = (|| subscribe(&options))
             .retry(backoff)
@@ -66,7 +72,12 @@ async fn listen(options: PgConnectOptions, bus: ChangeBus) {
             Err(_) => continue,
         };
         tracing::info!(event = "listening", channel = CHANNEL, "listening for task changes");
-        bus.publish(Change::Resync);
+        // Streams that opened while nothing listened may have missed changes: all but a
+        // first LISTEN that start-up still waited for, before any stream could open.
+        let started_up_waiting = ready.take().is_some_and(|ready| ready.send(()).is_ok());
+        if !started_up_waiting {
+            bus.publish(Change::Resync);
+        }
         let lost = forward(&mut listener, &bus).await;
         tracing::warn!(event = "listen_lost", reason = %lost, "the LISTEN connection was lost; reconnecting");
     }

@@ -81,7 +81,7 @@ async fn serve(
         MailTransport::Smtp(_) => {}
     }
     tokio::spawn(backend::auth::sweep_periodically(state.clone()));
-    server::events::listen_for_changes(&state)?;
+    server::events::listen_for_changes(&state).await?;
     let streams = EventStreams::default();
     let app = server::app_with_streams(state, &static_dir, streams.clone());
     let listener =

@@ -41,11 +41,20 @@ pub fn router(state: AppState, streams: EventStreams) -> Router {
         .with_state(state)
 }
 
+/// How long start-up waits for the first LISTEN before it serves anyway.
+const LISTEN_WAIT: Duration = Duration::from_secs(5);
+
 /// Starts this process's LISTEN connection on Postgres; SQLite needs none.
-pub fn listen_for_changes(state: &AppState) -> Result<(), String> {
-    if let Some(url) = &state.config.database_listen_url {
-        store::spawn_listener(url, state.store.changes().clone())
-            .map_err(|e| format!("DATABASE_LISTEN_URL: {e}"))?;
+pub async fn listen_for_changes(state: &AppState) -> Result<(), String> {
+    let Some(url) = &state.config.database_listen_url else { return Ok(()) };
+    let listening = store::start_listener(url, state.store.changes().clone(), LISTEN_WAIT)
+        .await
+        .map_err(|e| format!("DATABASE_LISTEN_URL: {e}"))?;
+    if !listening {
+        tracing::warn!(
+            "not yet listening for task changes after {LISTEN_WAIT:?}: event streams stay quiet until it is, \
+             then each hears once"
+        );
     }
     Ok(())
 }
