@@ -98,7 +98,7 @@ pub async fn create(
 /// One task; with `If-None-Match` naming its version, 304 and no body.
 #[utoipa::path(
     get, path = "/api/tasks/{id}", tag = "tasks", operation_id = "get_task",
-    params(TaskPath, ("If-None-Match" = Option<String>, Header,
+    params(TaskPath, ("If-None-Match" = Option<String>, Header, pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#,
         description = "`*` or entity tags (`\"3\"`, `W/\"3\"`): one naming the task's version answers 304.")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -220,7 +220,8 @@ pub async fn restore(
     answer(&state, id, current.user.id, written).await
 }
 
-/// `If-Match` as the write operations document it.
+/// `If-Match` as the write operations document it; its pattern (`*`, or entity tags
+/// separated by commas) is a subset of what `EntityTags` accepts, as is `If-None-Match`'s.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)]
@@ -228,7 +229,7 @@ struct IfMatchParam {
     /// `*` or strong entity tags (`"3"`): the write happens only while the task is at
     /// a version named (`*`: any), else 412 with the task as it is. Without it the
     /// write is unconditional.
-    #[param(rename = "If-Match")]
+    #[param(rename = "If-Match", pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#)]
     if_match: Option<String>,
 }
 

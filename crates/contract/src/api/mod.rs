@@ -423,6 +423,7 @@ impl ListQuery {
 pub struct ChangesQuery {
     /// The `cursor` of an earlier answer; without it, the answer is the current cursor
     /// and empty lists.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
     pub since: Option<String>,
 }
 

@@ -1,5 +1,7 @@
 //! Requests with the headers of conditional and idempotent calls, which
 //! `TestApp::call` does not send.
+// Each test file that includes this module uses only some of it.
+#![allow(dead_code)]
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
