@@ -249,6 +249,21 @@ on_both_stores! {
             expect_tasks_event(stream, PROMPT, "each stream");
         }
     }
+
+    fn an_open_stream_does_not_hold_up_a_graceful_shutdown(db) {
+        let mut server = db.start(&[]);
+        let token = signup(&server, "ann@example.com");
+        let mut stream = open(&server, &token);
+        let pid = server.child.id().to_string();
+        assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+        assert_eq!(stream.next_event(Duration::from_secs(2)), Some(Item::Closed), "the stream is ended");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while server.is_running() {
+            assert!(Instant::now() < deadline, "the server is still running with a stream open");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(server.child.wait().expect("status").success());
+    }
 }
 
 /// On one Postgres database, a change through either instance reaches a stream on the
