@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axum::serve::ListenerExt;
 use backend::AppState;
 use backend::config::{Config, MailTransport, ServerSettings};
 use server::events::EventStreams;
@@ -86,6 +87,13 @@ async fn serve(
     let app = server::app_with_streams(state, &static_dir, streams.clone());
     let listener =
         TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    // No Nagle: an event written while the stream's previous one is unacknowledged
+    // would otherwise wait for the client's delayed ACK, up to 40 ms.
+    let listener = listener.tap_io(|socket| {
+        if let Err(e) = socket.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     tracing::info!(address = %address, static_dir = %static_dir.display(), "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
