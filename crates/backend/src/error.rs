@@ -152,9 +152,7 @@ impl IntoResponse for ApiError {
         }
         let details = match &self {
             Self::Validation { details, .. } => details.clone().map(ErrorDetails::Fields),
-            Self::PreconditionFailed { current } => {
-                Some(ErrorDetails::Current { current: (**current).clone() })
-            }
+            Self::PreconditionFailed { current } => Some(ErrorDetails::Current { current: current.clone() }),
             _ => None,
         };
         let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

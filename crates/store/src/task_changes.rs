@@ -117,7 +117,7 @@ mod tests {
     use super::*;
 
     fn task(version: i64) -> TaskRecord {
-        let at = crate::now();
+        let at = "2026-12-07T12:00:00Z".parse().expect("a time");
         TaskRecord {
             id: 1,
             user_id: Uuid::nil(),

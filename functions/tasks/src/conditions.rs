@@ -1,7 +1,10 @@
 //! The headers of conditional and idempotent requests, read into domain values, and
-//! the `ETag` on single-task answers. A header that does not parse is a 422 naming it,
-//! like any other bad input: a client that sends garbage learns so at once, rather
-//! than from a 412 that would send it to reload for nothing.
+//! the `ETag` on single-task answers.
+//!
+//! An `If-Match` or `If-None-Match` that is not `*` or a list of entity tags names no
+//! version, as RFC 9110 reads a condition it cannot match: a write answers 412 with the
+//! task as it is (so the client learns the version to send), a read answers 200. A bad
+//! `Idempotency-Key` is a 422 naming it, since nothing could be replayed by it.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{ETAG, IF_MATCH, IF_NONE_MATCH};
@@ -34,19 +37,18 @@ fn refused(name: &str, message: String) -> ApiError {
     ApiError::invalid_fields([(name.to_owned(), message)].into())
 }
 
-fn entity_tags(parts: &Parts, name: HeaderName, label: &str) -> Result<Option<EntityTags>, ApiError> {
+/// `None` when the header is absent; a malformed one is a list naming nothing.
+fn entity_tags(parts: &Parts, name: HeaderName) -> Option<EntityTags> {
     let mut values = parts.headers.get_all(&name).iter().map(HeaderValue::as_bytes).peekable();
-    if values.peek().is_none() {
-        return Ok(None);
-    }
-    EntityTags::parse(values).map(Some).map_err(|message| refused(label, message))
+    values.peek()?;
+    Some(EntityTags::parse(values).unwrap_or(EntityTags::List(Vec::new())))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        entity_tags(parts, IF_MATCH, "If-Match").map(Self)
+        Ok(Self(entity_tags(parts, IF_MATCH)))
     }
 }
 
@@ -54,7 +56,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfNoneMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        entity_tags(parts, IF_NONE_MATCH, "If-None-Match").map(Self)
+        Ok(Self(entity_tags(parts, IF_NONE_MATCH)))
     }
 }
 

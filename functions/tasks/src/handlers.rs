@@ -55,7 +55,7 @@ pub async fn list(
 /// answer instead of creating again.
 #[utoipa::path(
     post, path = "/api/tasks", tag = "tasks", operation_id = "create_task",
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
         description = "Scoped to the caller, remembered for 24 hours: the same key with the same body \
                        answers the first create's 201 again and creates nothing.")),
     request_body = CreateTaskRequest,
@@ -98,7 +98,7 @@ pub async fn create(
 /// One task; with `If-None-Match` naming its version, 304 and no body.
 #[utoipa::path(
     get, path = "/api/tasks/{id}", tag = "tasks", operation_id = "get_task",
-    params(TaskPath, ("If-None-Match" = Option<String>, Header, pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#,
+    params(TaskPath, ("If-None-Match" = Option<String>, Header, nullable = false, pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#,
         description = "`*` or entity tags (`\"3\"`, `W/\"3\"`): one naming the task's version answers 304.")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
@@ -229,7 +229,11 @@ struct IfMatchParam {
     /// `*` or strong entity tags (`"3"`): the write happens only while the task is at
     /// a version named (`*`: any), else 412 with the task as it is. Without it the
     /// write is unconditional.
-    #[param(rename = "If-Match", pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#)]
+    #[param(
+        rename = "If-Match",
+        nullable = false,
+        pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#
+    )]
     if_match: Option<String>,
 }
 

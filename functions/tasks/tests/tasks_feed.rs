@@ -8,7 +8,7 @@ use contract::domain::ChangeCursor;
 use contract::policy::{CHANGES_PAGE_MAX, CURSOR_LIFETIME_SECS};
 use headers::create;
 use serde_json::{Value, json};
-use testkit::{TestApp, store_tests};
+use testkit::{Backend, TestApp, store_tests};
 
 async fn feed(app: &TestApp, token: &str, since: Option<&str>) -> testkit::TestResponse {
     let path = match since {
@@ -119,6 +119,26 @@ store_tests! {
             assert!(res.body["error"]["details"]["since"].is_string(), "{}", res.body);
         }
         assert_eq!(app.call(Method::GET, "/api/tasks/changes", None, None).await.status, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn sqlite_tells_this_process_of_each_committed_change(app) {
+        let (user, ann) = app.user("ann@example.com").await;
+        let mut heard = app.store().changes().subscribe();
+        let (id, _) = create(&app, &ann, "a").await;
+        app.call(Method::DELETE, &format!("/api/tasks/{id}"), None, Some(&ann)).await;
+        let refused = app.call(Method::DELETE, &format!("/api/tasks/{id}"), None, Some(&ann)).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        match app.backend {
+            // Postgres carries changes through the database (LISTEN/NOTIFY), not the store.
+            Backend::Postgres => assert!(heard.try_recv().is_err()),
+            Backend::Sqlite => {
+                for seq in [1, 2] {
+                    assert_eq!(heard.try_recv().ok(), Some(store::Change::Tasks { user_id: user.id, seq }));
+                }
+                assert!(heard.try_recv().is_err(), "a write that changed nothing is not news");
+            }
+        }
+        assert_eq!(app.store().task_seq(user.id).await.expect("seq"), Some(2));
     }
 
     async fn a_long_feed_comes_in_pages(app) {

@@ -151,7 +151,7 @@ impl ErrorBody {
     /// The task as it is now, on `PRECONDITION_FAILED`.
     pub fn current(&self) -> Option<&Task> {
         match &self.details {
-            Some(ErrorDetails::Current { current }) => Some(current),
+            Some(ErrorDetails::Current { current }) => Some(current.as_ref()),
             _ => None,
         }
     }
@@ -165,7 +165,8 @@ impl ErrorBody {
 #[serde(untagged)]
 pub enum ErrorDetails {
     /// On `PRECONDITION_FAILED`: `{"current": <the task as it is now>}`.
-    Current { current: Task },
+    /// Boxed: a task is large next to the field map, and every error carries the enum.
+    Current { current: Box<Task> },
     /// On `VALIDATION_ERROR`: field name → what is wrong with it.
     #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
     Fields(FieldErrors),
@@ -423,7 +424,8 @@ impl ListQuery {
 pub struct ChangesQuery {
     /// The `cursor` of an earlier answer; without it, the answer is the current cursor
     /// and empty lists.
-    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
+    /// (The pattern allows 18 digits a part, which any `i64` the server writes fits.)
+    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})$"))]
     pub since: Option<String>,
 }
 

@@ -133,7 +133,7 @@ fn error_details_read_back_as_the_kind_they_were_written() {
     let stale = ErrorBody {
         code: ErrorCode::PreconditionFailed,
         message: "changed".into(),
-        details: Some(ErrorDetails::Current { current: current.clone() }),
+        details: Some(ErrorDetails::Current { current: Box::new(current.clone()) }),
     };
     let json = serde_json::to_value(&stale).unwrap();
     assert_eq!(json["details"]["current"]["version"], 1, "{json}");
