@@ -7,6 +7,7 @@ mod backend;
 mod breaker;
 mod changes;
 mod guard;
+mod listen;
 mod postgres;
 mod rows;
 mod settings;
@@ -26,6 +27,7 @@ use uuid::Uuid;
 
 pub use changes::{Change, ChangeBus};
 use contract::domain::{Email, IdempotencyKey, NewTask, PageRequest, TaskChange, UserName};
+pub use listen::start_listener;
 pub use settings::{DatabaseSettings, is_sqlite_url};
 
 use sql_store::SqlStore;

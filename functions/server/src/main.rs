@@ -7,8 +7,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axum::serve::ListenerExt;
 use backend::AppState;
 use backend::config::{Config, MailTransport, ServerSettings};
+use server::events::EventStreams;
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -80,12 +82,25 @@ async fn serve(
         MailTransport::Smtp(_) => {}
     }
     tokio::spawn(backend::auth::sweep_periodically(state.clone()));
-    let app = server::app(state, &static_dir);
+    server::events::listen_for_changes(&state).await?;
+    let streams = EventStreams::default();
+    let app = server::app_with_streams(state, &static_dir, streams.clone());
     let listener =
         TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    // No Nagle: an event written while the stream's previous one is unacknowledged
+    // would otherwise wait for the client's delayed ACK, up to 40 ms.
+    let listener = listener.tap_io(|socket| {
+        if let Err(e) = socket.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     tracing::info!(address = %address, static_dir = %static_dir.display(), "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // An event stream never ends by itself; the graceful shutdown would wait on it.
+            streams.close_all();
+        })
         .await
         .map_err(|e| format!("server error: {e}"))
 }
