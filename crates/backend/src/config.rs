@@ -109,6 +109,9 @@ pub struct Config {
     /// handlers may do off the request path (`AppState::runtime`).
     pub runtime: Runtime,
     pub database_url: String,
+    /// Where `server` LISTENs for task changes on Postgres: `DATABASE_LISTEN_URL`, else
+    /// `DATABASE_URL`. `None` on SQLite, whose changes never leave the process.
+    pub database_listen_url: Option<String>,
     pub jwt_secret: Vec<u8>,
     /// `server`'s own settings; `None` on Lambda, which never reads them.
     pub server: Option<ServerSettings>,
@@ -163,6 +166,7 @@ impl Config {
         let defaults = runtime.defaults();
 
         let database_url = database_url(runtime, &lookup)?;
+        let database_listen_url = database_listen_url(&database_url, var("DATABASE_LISTEN_URL"))?;
         let jwt_secret = match var("JWT_SECRET") {
             Some(secret) if secret.len() >= MIN_SECRET_BYTES => secret.into_bytes(),
             Some(_) => {
@@ -215,6 +219,7 @@ impl Config {
 
         Ok(Self {
             database_url,
+            database_listen_url,
             jwt_secret,
             server,
             bcrypt_cost,
@@ -280,16 +285,33 @@ pub fn database_url(
             None => return Err(ConfigError::new("DATABASE_URL", "must be set")),
         },
     };
-    if !(database_url.starts_with("postgres://")
-        || database_url.starts_with("postgresql://")
-        || is_sqlite_url(&database_url))
-    {
+    if !(is_postgres_url(&database_url) || is_sqlite_url(&database_url)) {
         return Err(ConfigError::new(
             "DATABASE_URL",
             "must start with postgres://, postgresql:// or sqlite:",
         ));
     }
     Ok(database_url)
+}
+
+/// The listener's own URL: Neon's pooled endpoint (PgBouncer in transaction mode) does
+/// not carry LISTEN, so the direct endpoint can be given here while requests use the pool.
+fn database_listen_url(
+    database_url: &str,
+    listen_url: Option<String>,
+) -> Result<Option<String>, ConfigError> {
+    let invalid = |reason: &str| Err(ConfigError::new("DATABASE_LISTEN_URL", reason));
+    match listen_url {
+        Some(_) if is_sqlite_url(database_url) => invalid("is for a Postgres DATABASE_URL only"),
+        None if is_sqlite_url(database_url) => Ok(None),
+        None => Ok(Some(database_url.to_owned())),
+        Some(url) if is_postgres_url(&url) => Ok(Some(url)),
+        Some(_) => invalid("must start with postgres:// or postgresql://"),
+    }
+}
+
+fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 fn parse<T>(

@@ -11,4 +11,9 @@ pub(crate) trait Backend: Database {
     /// How many rows a statement wrote: each backend's result type has it, but sqlx's
     /// `Database` does not say so.
     fn rows_affected(done: &Self::QueryResult) -> u64;
+
+    /// Whether the store itself tells this process's `ChangeBus` of its task writes,
+    /// after they commit. SQLite does, as nothing else would; Postgres does not: every
+    /// instance hears every write through the database (LISTEN/NOTIFY), its own included.
+    const PUBLISHES_CHANGES: bool;
 }

@@ -19,6 +19,8 @@ impl Backend for Postgres {
     fn rows_affected(done: &sqlx::postgres::PgQueryResult) -> u64 {
         done.rows_affected()
     }
+
+    const PUBLISHES_CHANGES: bool = false;
 }
 
 impl SqlStore<Postgres> {

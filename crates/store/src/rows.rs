@@ -30,3 +30,19 @@ impl From<TaskRecord> for Task {
         }
     }
 }
+
+/// An answer kept for an idempotent create's replay, read back as it was sent.
+impl From<Task> for TaskRecord {
+    fn from(task: Task) -> Self {
+        Self {
+            id: task.id,
+            user_id: task.user_id,
+            title: task.title,
+            description: task.description,
+            completed: task.completed,
+            created_at: task.created_at,
+            updated_at: task.updated_at,
+            version: task.version,
+        }
+    }
+}

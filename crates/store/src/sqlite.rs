@@ -18,6 +18,8 @@ impl Backend for Sqlite {
     fn rows_affected(done: &sqlx::sqlite::SqliteQueryResult) -> u64 {
         done.rows_affected()
     }
+
+    const PUBLISHES_CHANGES: bool = true;
 }
 
 impl SqlStore<Sqlite> {

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use backend::AppState;
 use backend::config::{Config, MailTransport, ServerSettings};
+use server::events::EventStreams;
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -80,12 +81,18 @@ async fn serve(
         MailTransport::Smtp(_) => {}
     }
     tokio::spawn(backend::auth::sweep_periodically(state.clone()));
-    let app = server::app(state, &static_dir);
+    server::events::listen_for_changes(&state).await?;
+    let streams = EventStreams::default();
+    let app = server::app_with_streams(state, &static_dir, streams.clone());
     let listener =
         TcpListener::bind(&address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
     tracing::info!(address = %address, static_dir = %static_dir.display(), "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // An event stream never ends by itself; the graceful shutdown would wait on it.
+            streams.close_all();
+        })
         .await
         .map_err(|e| format!("server error: {e}"))
 }

@@ -1,6 +1,7 @@
 //! The `server` binary on Postgres behind a fault-injection proxy, under a mix of
 //! impatient clients (they give up after 0.3 s) and patient ones, while the network
-//! between the server and the database goes dark, refuses, resets or slows down.
+//! between the server and the database goes dark, refuses, resets or slows down. An
+//! event stream stays open through each scenario and still hears a change after it.
 
 mod common;
 
@@ -10,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use common::sse::{EventStream, Item};
 use common::{Response, Server, TempDir, request_within, scratch, signup};
 use sqlx::Connection;
 use testkit::{FaultProxy, Mode};
@@ -20,6 +22,9 @@ const PATIENT: Duration = Duration::from_secs(30);
 const FAIL_FAST_WITHIN: Duration = Duration::from_secs(6);
 const FAST: Duration = Duration::from_secs(1);
 const RECOVER_WITHIN: Duration = Duration::from_secs(10);
+/// The LISTEN connection goes through the same proxy; after an outage it may first have
+/// to notice the loss (a probe after 30 s of quiet) and reconnect with backoff.
+const STREAM_HEARS_WITHIN: Duration = Duration::from_secs(45);
 
 struct Harness {
     runtime: tokio::runtime::Runtime,
@@ -28,6 +33,7 @@ struct Harness {
     server: Server,
     scratch: TempDir,
     token: String,
+    stream: Mutex<EventStream>,
 }
 
 impl Harness {
@@ -52,7 +58,9 @@ impl Harness {
         settings.extend_from_slice(vars);
         let server = Server::start_logged(&scratch, &settings);
         let token = signup(&server, "chaos@example.com");
-        Some(Self { runtime, proxy, direct_url, server, scratch, token })
+        let stream = EventStream::open(server.port, &token, &[]);
+        assert_eq!(stream.status, 200, "{}", stream.head);
+        Some(Self { runtime, proxy, direct_url, server, scratch, token, stream: Mutex::new(stream) })
     }
 
     fn call(&self, patience: Duration, method: &str, path: &str, body: Option<&str>) -> Outcome {
@@ -71,6 +79,33 @@ impl Harness {
     fn works(&self) -> bool {
         self.call(PATIENT, "GET", "/api/tasks", None).status() == Some(200)
             && self.call(PATIENT, "GET", "/health", None).status() == Some(200)
+    }
+
+    /// The stream opened at the start is still open, and hears a change made now.
+    fn stream_hears_a_change(&self, scenario: &str) {
+        let mut stream = self.stream.lock().expect("lock");
+        loop {
+            match stream.next_event(Duration::from_millis(300)) {
+                None => break,
+                Some(Item::Closed) => panic!("{scenario}: the event stream was closed"),
+                Some(_) => {}
+            }
+        }
+        let started = Instant::now();
+        let body = r#"{"title": "heard after the scenario"}"#;
+        let created =
+            request_within(PATIENT, self.server.port, "POST", "/api/tasks", Some(body), Some(&self.token));
+        assert_eq!(created.map(|r| r.status), Some(201), "{scenario}: a create after recovery");
+        match stream.next_event(STREAM_HEARS_WITHIN) {
+            Some(Item::Event { name, .. }) if name == "tasks" => {}
+            other => {
+                panic!("{scenario}: the stream heard no change within {STREAM_HEARS_WITHIN:?}: {other:?}")
+            }
+        }
+        eprintln!(
+            "chaos {scenario}: the stream heard a change {:.3} s after the create was sent",
+            started.elapsed().as_secs_f64()
+        );
     }
 
     fn breaker_opened(&self) -> bool {
@@ -201,6 +236,7 @@ fn outage(harness: &Harness, mode: Mode, outage: Duration, round: u32) {
         assert_eq!(sample.outcome.status(), Some(200), "patient request at {:?} after recovery", sample.at);
     }
     assert!(harness.works(), "still healthy after round {round}");
+    harness.stream_hears_a_change(&format!("{mode:?} round {round}"));
     eprintln!(
         "chaos {mode:?} round {round}: failing fast {:.2} s after the cut (first fast answer after {:.2} s), \
          recovered {:.2} s after the restore, {} patient requests",
@@ -295,6 +331,7 @@ fn resets_during_creates_lose_and_duplicate_nothing() {
     assert!(missing.is_empty(), "acknowledged creates missing: {missing:?}");
     assert!(duplicated.is_empty(), "stored twice: {duplicated:?}");
     assert!(other_5xx.lock().expect("lock").is_empty(), "{:?}", other_5xx.lock().expect("lock"));
+    harness.stream_hears_a_change("Reset");
 }
 
 /// 2.5 s more per round trip, under the 3 s call bound: slow, but nothing fails and the
@@ -345,4 +382,5 @@ fn added_latency_under_the_call_bound_is_slow_but_not_an_outage() {
     assert!(ok >= 2 && ok == patient.len(), "every patient request succeeds");
     assert!(fastest >= Duration::from_millis(2500), "the latency was in effect: {fastest:?}");
     assert!(harness.works());
+    harness.stream_hears_a_change("latency");
 }

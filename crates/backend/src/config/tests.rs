@@ -182,3 +182,23 @@ fn max_tasks_per_user_defaults_to_ten_thousand_and_must_be_positive() {
         assert_eq!(cap(&[("MAX_TASKS_PER_USER", bad)]).unwrap_err().variable, "MAX_TASKS_PER_USER", "{bad}");
     }
 }
+
+#[test]
+fn the_listener_takes_its_own_url_or_the_database_url() {
+    let listen_url = |vars: &[(&str, &str)]| {
+        let vars = [vars, &[("JWT_SECRET", SECRET)]].concat();
+        Config::from_lookup(Runtime::Server, lookup(&vars)).map(|config| config.database_listen_url)
+    };
+    let pooled = ("DATABASE_URL", "postgres://pooler.example/app");
+    assert_eq!(listen_url(&[pooled]).unwrap().as_deref(), Some("postgres://pooler.example/app"));
+    let direct = ("DATABASE_LISTEN_URL", "postgresql://direct.example/app");
+    assert_eq!(listen_url(&[pooled, direct]).unwrap().as_deref(), Some("postgresql://direct.example/app"));
+    assert_eq!(listen_url(&[("DATABASE_URL", "sqlite::memory:")]).unwrap(), None);
+    for bad in [
+        vec![pooled, ("DATABASE_LISTEN_URL", "mysql://x")],
+        vec![("DATABASE_URL", "sqlite::memory:"), ("DATABASE_LISTEN_URL", "postgres://x")],
+    ] {
+        let err = listen_url(&bad).unwrap_err();
+        assert_eq!(err.variable, "DATABASE_LISTEN_URL", "{err}");
+    }
+}

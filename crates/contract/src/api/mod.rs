@@ -12,8 +12,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{
-    Email, FieldErrors, NewTask, PageRequest, Password, ProfileChange, Signup, TaskChange, TaskDescription,
-    TaskTitle, UserName, Validator,
+    ChangeCursor, Email, FieldErrors, NewTask, PageRequest, Password, ProfileChange, Signup, TaskChange,
+    TaskDescription, TaskTitle, UserName, Validator,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -412,6 +412,29 @@ pub struct ListQuery {
 impl ListQuery {
     pub fn parse(&self) -> Result<PageRequest, FieldErrors> {
         PageRequest::parse(self.page.as_deref(), self.limit.as_deref())
+    }
+}
+
+/// `GET /api/tasks/changes?since=`: the cursor a previous answer gave, or none for the
+/// current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ChangesQuery {
+    /// The `cursor` of an earlier answer; without it, the answer is the current cursor
+    /// and empty lists.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
+    pub since: Option<String>,
+}
+
+impl ChangesQuery {
+    pub fn parse(&self) -> Result<Option<ChangeCursor>, FieldErrors> {
+        let mut v = Validator::new();
+        let since = self.since.as_deref().map(|raw| v.check("since", ChangeCursor::parse(raw)));
+        v.finish(|| match since {
+            Some(cursor) => cursor.map(Some),
+            None => Some(None),
+        })
     }
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod sse;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -18,8 +20,10 @@ pub fn scratch() -> TempDir {
 }
 
 /// The server binary in `scratch`, with a clean environment and test-friendly settings.
+/// `SERVER_BINARY` names another build of it (the figures take the release build).
 pub fn server_command(scratch: &TempDir) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    let binary = std::env::var("SERVER_BINARY").unwrap_or_else(|_| env!("CARGO_BIN_EXE_server").to_owned());
+    let mut command = Command::new(binary);
     command
         .current_dir(scratch.path())
         .env_clear()
