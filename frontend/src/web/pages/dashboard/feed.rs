@@ -3,6 +3,10 @@
 //! of this browser (`BroadcastChannel`), and by focus and `online`. Where the stream is
 //! unavailable (Lambda, whose HTTP API buffers responses; a proxy that does the same) it
 //! also reads the feed every `FEED_POLL_SECS`.
+//!
+//! All of it waits for the session to be confirmed: a dashboard opened while the app
+//! still asks who is signed in shows its page at once (the page's preload), and a
+//! session found gone then asks nothing more.
 
 use contract::api::{Changes, ErrorCode};
 use contract::policy::FEED_POLL_SECS;
@@ -38,12 +42,16 @@ impl Feed {
         }
     }
 
-    /// Takes the cursor, then shows `page`: a change made between the two is read from the
-    /// feed, so that none is missed.
-    pub fn start(self, page: u32) {
+    /// Takes the cursor, then shows `page` (when given; the page may be on its way
+    /// already): a change made after the cursor is read from the feed, so that none is
+    /// missed.
+    pub fn start(self, page: Option<u32>) {
         if self.reads.update(Reads::wake) {
             self.owner.spawn(async move {
-                self.resync(page).await;
+                self.take_cursor().await;
+                if let Some(page) = page {
+                    self.board.show(page).await;
+                }
                 self.read_while_woken().await;
             });
         }
@@ -95,10 +103,14 @@ impl Feed {
         }
     }
 
-    /// A new cursor, then `page` as it is now.
-    async fn resync(self, page: u32) {
+    async fn take_cursor(self) {
         let now = http::fetch::<Changes>(ApiRequest::task_changes(None)).await;
         self.cursor.set(now.ok().map(|now| now.data.cursor));
+    }
+
+    /// A new cursor, then `page` as it is now.
+    async fn resync(self, page: u32) {
+        self.take_cursor().await;
         self.board.show(page).await;
     }
 }

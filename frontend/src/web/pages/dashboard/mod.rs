@@ -18,8 +18,10 @@ use self::new_task::NewTask;
 use self::pager_nav::PagerNav;
 use self::status_line::StatusLine;
 use self::task_item::TaskItem;
+use crate::session::SessionState;
 use crate::web::components::FormAlert;
 use crate::web::dom;
+use crate::web::session::use_session;
 
 /// Where focus goes when the focused task disappears.
 const LIST_HEADING: &str = "tasks-heading";
@@ -29,6 +31,13 @@ pub fn Dashboard() -> View {
     let opened = page_load::dashboard_page(&dom::search());
     let board = Board::new(opened);
     let feed = Feed::new(board);
+    let session = use_session();
+    let signed_in = create_selector(move || session.with(|s| matches!(s, SessionState::SignedIn(_))));
+    // Opened while the app still asks who is signed in (a load with the signed-in hint),
+    // the dashboard shows its page at once, whose answer the page's preload started
+    // before the app's code arrived; the feed's cursor follows once the session is
+    // confirmed. Opened signed in, it takes the cursor first, then the page.
+    let confirmed = signed_in.get_untracked();
     // The page the address names after Back and Forward between pages of tasks, and
     // links to `/` ("Dashboard", the brand) from a later page, which change only the
     // query string.
@@ -39,20 +48,30 @@ pub fn Dashboard() -> View {
     };
     dom::on_history_step(follow_address);
     // The router reports the links, but not Back and Forward within one path. The
-    // effect's first run is the dashboard opening: the feed takes its cursor, then the
-    // page the address names.
+    // effect's first run is the dashboard opening.
     let query = use_search_query("page");
     let opening = create_signal(true);
     create_effect(move || {
         query.track();
         if opening.get_untracked() {
             opening.set(false);
-            feed.start(opened);
+            if confirmed {
+                feed.start(Some(opened));
+            } else {
+                board.load(opened);
+            }
         } else {
             untrack(follow_address);
         }
     });
-    feed::follow(feed);
+    create_effect(move || {
+        if signed_in.get() {
+            if !confirmed {
+                feed.start(None);
+            }
+            feed::follow(feed);
+        }
+    });
 
     // Selectors, which only notify on a change: neither a toggle nor a reload of the
     // same page may rebuild the list, which would take keyboard focus with it.
