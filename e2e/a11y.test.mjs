@@ -74,8 +74,9 @@ describe('accessibility (axe-core, WCAG 2.2 AA)', () => {
       await newTask.getByRole('button', { name: 'Add task' }).click();
       await checkbox(title).waitFor();
     }
+    const toggled = page.waitForResponse((r) => r.url().endsWith('/complete'));
     await checkbox('Read the paper').check();
-    await page.waitForResponse((r) => r.url().endsWith('/complete'));
+    await toggled;
     await assertAccessible(page, 'the dashboard with tasks, one done');
 
     const item = (title) => page.getByRole('listitem').filter({ has: checkbox(title) });
