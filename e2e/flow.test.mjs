@@ -184,23 +184,14 @@ describe('the web app', () => {
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Edit');
   });
 
-  test('5. deletes a task only after confirming', async () => {
-    const dialog = page.getByRole('dialog');
-    await item('Task 1, edited').getByRole('button', { name: 'Delete' }).click();
-    await dialog.waitFor();
-    assert.match(await dialog.textContent(), /Task 1, edited/);
-    assert.equal(await dialog.getAttribute('role'), 'dialog');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    await checkbox('Task 1, edited').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Delete', 'focus returns to "Delete"');
-
-    await item('Task 1, edited').getByRole('button', { name: 'Delete' }).click();
+  test('5. deletes a task at once, without asking, and offers Undo', async () => {
     const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE');
-    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await item('Task 1, edited').getByRole('button', { name: 'Delete' }).click();
     assert.equal((await deleted).status(), 204);
+    assert.equal(await page.getByRole('dialog').count(), 0);
     await checkbox('Task 1, edited').waitFor({ state: 'detached' });
     await page.getByText('11 tasks').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Task deleted' }).getByRole('button', { name: 'Undo' }).waitFor();
 
     await page.reload();
     await checkbox('Task 2').waitFor();
@@ -277,9 +268,8 @@ describe('the web app', () => {
     await button('Cancel').click();
     await checkbox('Task 10').waitFor();
 
-    await item('Task 10').getByRole('button', { name: 'Delete' }).click();
     logs.expectRefusal('/api/tasks/', 404);
-    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await item('Task 10').getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alert').filter({ hasText: 'Could not delete “Task 10”.' }).waitFor();
     await checkbox('Task 10').waitFor();
     await page.unroute('**/api/tasks/*');
@@ -429,8 +419,12 @@ describe('the web app', () => {
     assert.equal(await page.getByRole('banner').getByText(third.name).count(), 1);
     // On load the app asks who is signed in, and the dashboard for its first page. The
     // page's Link header starts both before the app's code arrives, and the app takes
-    // their answers: each call is made once.
-    assert.deepEqual(apiCalls.slice(before), ['GET /api/auth/me', 'GET /api/tasks']);
+    // their answers: each call is made once. The dashboard then follows the changes
+    // feed (its cursor) and the event stream.
+    const live = ['GET /api/tasks/changes', 'GET /api/events'];
+    const calls = apiCalls.slice(before);
+    assert.deepEqual(calls.filter((call) => !live.includes(call)), ['GET /api/auth/me', 'GET /api/tasks']);
+    await eventually(() => live.every((call) => apiCalls.slice(before).includes(call)), 'the feed and the stream');
     const wasm = started.findIndex((path) => path.endsWith('.wasm'));
     assert.ok(wasm > 0, `the app's code was requested: ${started}`);
     assert.ok(started.indexOf('/api/auth/me') < wasm && started.indexOf('/api/tasks') < wasm, `${started}`);

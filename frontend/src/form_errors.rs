@@ -73,11 +73,11 @@ mod tests {
 
     fn refused(code: ErrorCode, message: &str, details: &[(&str, &str)]) -> ApiError {
         let details: FieldErrors = details.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        ApiError::Refused(ErrorBody {
+        ApiError::Refused(Box::new(ErrorBody {
             code,
             message: message.into(),
             details: (!details.is_empty()).then_some(ErrorDetails::Fields(details)),
-        })
+        }))
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The task manager's web app.
 //!
 //! Everything that decides something (validation, request building, error mapping,
-//! pagination, optimistic updates) lives in plain modules that also compile natively, so
+//! pagination, optimistic and live updates) lives in plain modules that also compile natively, so
 //! `cargo test -p frontend` covers it. The `web` module only wires that logic to the DOM
 //! and exists only on wasm32.
 
@@ -9,6 +9,7 @@ pub mod api;
 pub mod devices;
 pub mod form_errors;
 pub mod forms;
+pub mod live;
 pub mod optimistic;
 pub mod pagination;
 pub mod reset_link;

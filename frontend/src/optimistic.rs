@@ -41,6 +41,7 @@ pub enum Change {
     Toggle,
     Edit,
     Delete,
+    Restore,
 }
 
 /// The message shown when a change had to be undone.
@@ -49,8 +50,19 @@ pub fn undone_message(change: Change, title: &str, error: &ApiError) -> String {
         Change::Toggle => "update",
         Change::Edit => "save your changes to",
         Change::Delete => "delete",
+        Change::Restore => "restore",
     };
     format!("Could not {what} “{title}”. {error}")
+}
+
+/// The status line after a toggle or delete found the task changed on another device:
+/// the list now shows it as it is, and nothing of the user's was applied.
+pub fn stale_message(change: Change, title: &str) -> String {
+    let outcome = match change {
+        Change::Delete => "so it was not deleted",
+        Change::Toggle | Change::Edit | Change::Restore => "so your change was not made",
+    };
+    format!("“{title}” was changed on another device, {outcome}. It now shows the latest version.")
 }
 
 #[cfg(test)]
@@ -121,11 +133,11 @@ mod tests {
 
     #[test]
     fn undone_messages_name_the_task_and_the_reason() {
-        let error = ApiError::Refused(ErrorBody {
+        let error = ApiError::Refused(Box::new(ErrorBody {
             code: ErrorCode::NotFound,
             message: "The requested resource was not found.".into(),
             details: None,
-        });
+        }));
         assert_eq!(
             undone_message(Change::Delete, "Milk", &error),
             "Could not delete “Milk”. The requested resource was not found."
@@ -135,5 +147,15 @@ mod tests {
             undone_message(Change::Edit, "Milk", &error)
                 .starts_with("Could not save your changes to “Milk”.")
         );
+        assert!(undone_message(Change::Restore, "Milk", &error).starts_with("Could not restore “Milk”."));
+    }
+
+    #[test]
+    fn stale_messages_say_what_happened_and_what_shows() {
+        assert_eq!(
+            stale_message(Change::Delete, "Milk"),
+            "“Milk” was changed on another device, so it was not deleted. It now shows the latest version."
+        );
+        assert!(stale_message(Change::Toggle, "Milk").contains("so your change was not made."));
     }
 }

@@ -167,7 +167,7 @@ mod tests {
     }
 
     fn refused(code: ErrorCode, message: &str) -> ApiError {
-        ApiError::Refused(ErrorBody { code, message: message.into(), details: None })
+        ApiError::Refused(Box::new(ErrorBody { code, message: message.into(), details: None }))
     }
 
     #[test]

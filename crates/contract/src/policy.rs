@@ -68,3 +68,6 @@ pub const MAX_STREAMS_PER_USER: usize = 10;
 
 /// How often the web app reads the changes feed where the event stream is unavailable.
 pub const FEED_POLL_SECS: u32 = 30;
+
+/// How long the web app offers Undo after a delete, in seconds.
+pub const UNDO_SECS: u32 = 10;

@@ -1,13 +1,14 @@
 use std::fmt;
 
-use contract::api::{ErrorBody, ErrorCode};
+use contract::api::{ErrorBody, ErrorCode, Task};
 use contract::domain::FieldErrors;
 
 /// Why a call did not succeed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    /// The API refused, in its standard error format.
-    Refused(ErrorBody),
+    /// The API refused, in its standard error format. Boxed: with the current task in its
+    /// details it is large, and every `Result` of a call would carry that size.
+    Refused(Box<ErrorBody>),
     /// The request never got an answer: offline, server down, or aborted.
     Network,
     /// An answer that is not the API's format, e.g. a proxy's error page.
@@ -31,6 +32,14 @@ impl ApiError {
         match self {
             Self::Refused(body) => body.fields(),
             Self::Network | Self::Unexpected { .. } => None,
+        }
+    }
+
+    /// The task as another device left it, when a conditional write found it changed.
+    pub fn current(&self) -> Option<&Task> {
+        match self {
+            Self::Refused(body) if body.code == ErrorCode::PreconditionFailed => body.current(),
+            Self::Refused(_) | Self::Network | Self::Unexpected { .. } => None,
         }
     }
 
@@ -67,7 +76,11 @@ mod tests {
     use super::*;
 
     fn refused(code: ErrorCode) -> ApiError {
-        ApiError::Refused(ErrorBody { code, message: "Please sign in to continue.".into(), details: None })
+        ApiError::Refused(Box::new(ErrorBody {
+            code,
+            message: "Please sign in to continue.".into(),
+            details: None,
+        }))
     }
 
     #[test]
@@ -80,11 +93,11 @@ mod tests {
     #[test]
     fn a_rate_limit_says_when_to_try_again() {
         let limited = || {
-            ApiError::Refused(ErrorBody {
+            ApiError::Refused(Box::new(ErrorBody {
                 code: ErrorCode::RateLimited,
                 message: "Too many requests. Please wait a moment and try again.".into(),
                 details: None,
-            })
+            }))
         };
         assert_eq!(
             limited().with_retry_after(Some("42")).to_string(),
@@ -108,5 +121,20 @@ mod tests {
         assert!(ApiError::Unexpected { status: 502 }.to_string().contains("502"));
         assert_eq!(ApiError::Network.code(), None);
         assert_eq!(ApiError::Unexpected { status: 502 }.details(), None);
+    }
+
+    #[test]
+    fn a_stale_write_carries_the_task_as_it_is_now() {
+        let body = r#"{"success":false,"error":{"code":"PRECONDITION_FAILED","message":"This task was changed.",
+            "details":{"current":{"id":3,"user_id":"6f1c2a52-4a8e-4a43-9c43-2a7f1d0e9b10","title":"Theirs",
+            "description":null,"completed":true,"created_at":"2026-11-25T13:00:00Z",
+            "updated_at":"2026-11-25T13:05:00Z","version":4}}}}"#;
+        let error = crate::api::decode_empty(412, body).expect_err("a refusal");
+        let current = error.current().expect("the current task");
+        assert_eq!((current.title.as_str(), current.version, current.completed), ("Theirs", 4, true));
+        assert_eq!(error.details(), None, "no field messages");
+        // Only a precondition failure names a current task.
+        assert_eq!(refused(ErrorCode::NotFound).current(), None);
+        assert_eq!(ApiError::Network.current(), None);
     }
 }

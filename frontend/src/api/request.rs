@@ -21,18 +21,28 @@ pub struct ApiRequest {
     pub path: String,
     /// JSON text; `Some` means the request carries `Content-Type: application/json`.
     pub body: Option<String>,
+    /// Header name and value, such as `If-Match` on a conditional write.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl ApiRequest {
     fn new(method: Method, path: impl Into<String>) -> Self {
-        Self { method, path: path.into(), body: None }
+        Self { method, path: path.into(), body: None, headers: Vec::new() }
     }
 
     fn with_json(method: Method, path: impl Into<String>, body: &impl Serialize) -> Self {
         // The request types hold only strings, options and bools: serializing cannot fail.
         // (No `expect`: its message would bring error formatting into the bundle.)
         let json = serde_json::to_string(body).unwrap_or_default();
-        Self { method, path: path.into(), body: Some(json) }
+        Self { body: Some(json), ..Self::new(method, path) }
+    }
+
+    /// Makes the write conditional on the task still being at `version` (its `ETag`):
+    /// if another device changed it since, the API refuses with `PRECONDITION_FAILED`
+    /// and changes nothing.
+    pub fn if_match(mut self, version: i64) -> Self {
+        self.headers.push(("If-Match", format!("\"{version}\"")));
+        self
     }
 
     pub fn signup(request: &SignupRequest) -> Self {
@@ -59,8 +69,12 @@ impl ApiRequest {
         Self::new(Method::Get, page_load::tasks_path(page))
     }
 
-    pub fn create_task(request: &CreateTaskRequest) -> Self {
-        Self::with_json(Method::Post, "/api/tasks", request)
+    /// A create that the API makes once however often it is sent with the same `key`, so
+    /// that sending it again after a lost answer cannot make the task twice.
+    pub fn create_task(request: &CreateTaskRequest, key: &str) -> Self {
+        let mut create = Self::with_json(Method::Post, "/api/tasks", request);
+        create.headers.push(("Idempotency-Key", key.to_owned()));
+        create
     }
 
     pub fn update_task(id: i64, request: &UpdateTaskRequest) -> Self {
@@ -71,8 +85,24 @@ impl ApiRequest {
         Self::new(Method::Patch, format!("/api/tasks/{id}/complete"))
     }
 
+    /// Moves the task to the trash, from where `restore_task` brings it back.
     pub fn delete_task(id: i64) -> Self {
         Self::new(Method::Delete, format!("/api/tasks/{id}"))
+    }
+
+    pub fn restore_task(id: i64) -> Self {
+        Self::new(Method::Post, format!("/api/tasks/{id}/restore"))
+    }
+
+    /// What changed after `since`; without it, only the cursor for now, which a client
+    /// takes before it loads its page so that nothing between the two is missed.
+    pub fn task_changes(since: Option<&str>) -> Self {
+        match since {
+            Some(cursor) => {
+                Self::new(Method::Get, format!("/api/tasks/changes?since={}", query_value(cursor)))
+            }
+            None => Self::new(Method::Get, "/api/tasks/changes"),
+        }
     }
 
     pub fn forgot_password(request: &ForgotPasswordRequest) -> Self {
@@ -98,6 +128,18 @@ impl ApiRequest {
     pub fn delete_account(request: &DeleteAccountRequest) -> Self {
         Self::with_json(Method::Delete, "/api/auth/account", request)
     }
+}
+
+/// `value` as it may stand in a query string: the cursor is opaque, so nothing in it is
+/// taken for granted, not even that it needs no escaping.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Where "Export my data" points: a plain link (`rel="external"`, so the client-side
@@ -138,11 +180,16 @@ mod tests {
     fn session_requests_have_no_body() {
         assert_eq!(
             ApiRequest::signout(),
-            ApiRequest { method: Method::Post, path: "/api/auth/signout".into(), body: None }
+            ApiRequest {
+                method: Method::Post,
+                path: "/api/auth/signout".into(),
+                body: None,
+                headers: Vec::new()
+            }
         );
         assert_eq!(
             ApiRequest::me(),
-            ApiRequest { method: Method::Get, path: "/api/auth/me".into(), body: None }
+            ApiRequest { method: Method::Get, path: "/api/auth/me".into(), body: None, headers: Vec::new() }
         );
     }
 
@@ -184,15 +231,22 @@ mod tests {
         let request = ApiRequest::list_tasks(page);
         assert_eq!(
             request,
-            ApiRequest { method: Method::Get, path: "/api/tasks?page=2&limit=10".into(), body: None }
+            ApiRequest {
+                method: Method::Get,
+                path: "/api/tasks?page=2&limit=10".into(),
+                body: None,
+                headers: Vec::new()
+            }
         );
     }
 
     #[test]
     fn task_writes_target_the_task() {
-        let create = ApiRequest::create_task(&CreateTaskRequest { title: "Milk".into(), description: None });
+        let create =
+            ApiRequest::create_task(&CreateTaskRequest { title: "Milk".into(), description: None }, "k-1");
         assert_eq!((create.method, create.path.as_str()), (Method::Post, "/api/tasks"));
         assert_eq!(body(&create), json!({"title": "Milk", "description": null}));
+        assert_eq!(create.headers, [("Idempotency-Key", "k-1".to_owned())]);
 
         let clear =
             UpdateTaskRequest { title: Some(Some("Milk".into())), description: Some(None), completed: None };
@@ -202,11 +256,66 @@ mod tests {
 
         assert_eq!(
             ApiRequest::toggle_task(7),
-            ApiRequest { method: Method::Patch, path: "/api/tasks/7/complete".into(), body: None }
+            ApiRequest {
+                method: Method::Patch,
+                path: "/api/tasks/7/complete".into(),
+                body: None,
+                headers: Vec::new()
+            }
         );
         assert_eq!(
             ApiRequest::delete_task(7),
-            ApiRequest { method: Method::Delete, path: "/api/tasks/7".into(), body: None }
+            ApiRequest {
+                method: Method::Delete,
+                path: "/api/tasks/7".into(),
+                body: None,
+                headers: Vec::new()
+            }
         );
+    }
+
+    #[test]
+    fn conditional_writes_name_the_version_as_an_etag() {
+        let toggle = ApiRequest::toggle_task(7).if_match(3);
+        assert_eq!(toggle.headers, [("If-Match", "\"3\"".to_owned())]);
+        let restore = ApiRequest::restore_task(7);
+        assert_eq!(
+            (restore.method, restore.path.as_str(), restore.body, restore.headers),
+            (Method::Post, "/api/tasks/7/restore", None, Vec::new())
+        );
+    }
+
+    #[test]
+    fn the_feed_is_asked_from_a_cursor_or_for_one() {
+        assert_eq!(ApiRequest::task_changes(None).path, "/api/tasks/changes");
+        assert_eq!(
+            ApiRequest::task_changes(Some("12.1765000000")).path,
+            "/api/tasks/changes?since=12.1765000000"
+        );
+        assert_eq!(ApiRequest::task_changes(Some("a b&c=d")).path, "/api/tasks/changes?since=a%20b%26c%3Dd");
+        assert_eq!(ApiRequest::task_changes(Some("é")).path, "/api/tasks/changes?since=%C3%A9");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_cursor_stays_one_query_value(cursor in "\\PC{0,40}") {
+            let request = ApiRequest::task_changes(Some(&cursor));
+            let value = request.path.strip_prefix("/api/tasks/changes?since=").expect("the feed's path");
+            proptest::prop_assert!(value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            // Decoding gives the cursor back.
+            let mut bytes = Vec::new();
+            let mut rest = value.as_bytes();
+            while let [first, tail @ ..] = rest {
+                if *first == b'%' {
+                    let hex = std::str::from_utf8(&tail[..2]).expect("ASCII");
+                    bytes.push(u8::from_str_radix(hex, 16).expect("two hex digits"));
+                    rest = &tail[2..];
+                } else {
+                    bytes.push(*first);
+                    rest = tail;
+                }
+            }
+            proptest::prop_assert_eq!(String::from_utf8(bytes).expect("UTF-8"), cursor);
+        }
     }
 }

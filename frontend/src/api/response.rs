@@ -40,14 +40,14 @@ const TOO_MANY_REQUESTS: u16 = 429;
 
 fn failure(status: u16, body: &str) -> ApiError {
     match serde_json::from_str::<Failure>(body) {
-        Ok(failure) => ApiError::Refused(failure.error),
+        Ok(failure) => ApiError::Refused(Box::new(failure.error)),
         // A throttling proxy or gateway in front of the API answers in its own format;
         // it still means "slow down", which the user should read as such.
-        Err(_) if status == TOO_MANY_REQUESTS => ApiError::Refused(ErrorBody {
+        Err(_) if status == TOO_MANY_REQUESTS => ApiError::Refused(Box::new(ErrorBody {
             code: ErrorCode::RateLimited,
             message: "Too many requests. Please wait a moment and try again.".into(),
             details: None,
-        }),
+        })),
         Err(_) => ApiError::Unexpected { status },
     }
 }

@@ -24,6 +24,10 @@ pub fn focus_id(id: &str) {
     refocus(document().get_element_by_id(id).and_then(|e| e.dyn_into::<HtmlElement>().ok()));
 }
 
+pub fn exists(id: &str) -> bool {
+    document().get_element_by_id(id).is_some()
+}
+
 pub fn has_focus(node: NodeRef) -> bool {
     let focused = document().active_element();
     node.try_get().is_some_and(|node| node.is_same_node(focused.as_deref()))
@@ -75,13 +79,7 @@ pub fn push_address(url: &str) {
 /// Calls `handler` when Back or Forward changes the address, until the current scope
 /// ends.
 pub fn on_history_step(handler: impl FnMut() + 'static) {
-    let closure = Closure::<dyn FnMut()>::new(handler);
-    if window().add_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref()).is_err() {
-        return;
-    }
-    on_cleanup(move || {
-        let _ = window().remove_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref());
-    });
+    listen(&window(), "popstate", handler);
 }
 
 /// The page's document as an HTML document, the kind that has cookies.
@@ -113,4 +111,49 @@ pub fn set_title(title: &str) {
 /// mapping as std's `to_lowercase`, without carrying std's case tables in the bundle.
 pub fn lower_case(text: &str) -> String {
     js_sys::JsString::from(text).to_lower_case().into()
+}
+
+/// Calls `work` once, `ms` milliseconds from now. Whatever it touches may be gone by
+/// then: it must check (`Signal::is_alive`).
+pub fn after(ms: u32, work: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(work);
+    let delay = i32::try_from(ms).unwrap_or(i32::MAX);
+    // Only fails outside a window, where the app does not run.
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay);
+}
+
+/// Calls `work` every `ms` milliseconds until the current scope ends.
+pub fn every(ms: u32, work: impl FnMut() + 'static) {
+    let closure = Closure::<dyn FnMut()>::new(work);
+    let delay = i32::try_from(ms).unwrap_or(i32::MAX);
+    let Ok(handle) = window()
+        .set_interval_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), delay)
+    else {
+        return;
+    };
+    on_cleanup(move || {
+        window().clear_interval_with_handle(handle);
+        drop(closure);
+    });
+}
+
+/// Calls `handler` on each `event` at `target` until the current scope ends.
+pub fn listen(target: &web_sys::EventTarget, event: &'static str, handler: impl FnMut() + 'static) {
+    let closure = Closure::<dyn FnMut()>::new(handler);
+    if target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).is_err() {
+        return;
+    }
+    let target = target.clone();
+    on_cleanup(move || {
+        let _ = target.remove_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    });
+}
+
+/// A random identifier (a version 4 UUID), such as an `Idempotency-Key`.
+pub fn random_id() -> String {
+    // `randomUUID` needs a secure context, which every deployment and loopback are.
+    window()
+        .crypto()
+        .map(|crypto| crypto.random_uuid())
+        .unwrap_or_else(|_| format!("{}-{}", js_sys::Date::now(), js_sys::Math::random()))
 }

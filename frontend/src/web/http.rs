@@ -31,7 +31,12 @@ async fn send(request: ApiRequest) -> Result<Reply, ApiError> {
         Method::Patch => HttpMethod::PATCH,
         Method::Delete => HttpMethod::DELETE,
     };
-    let builder = RequestBuilder::new(&request.path).method(method);
+    let builder = request
+        .headers
+        .iter()
+        .fold(RequestBuilder::new(&request.path).method(method), |builder, (name, value)| {
+            builder.header(name, value)
+        });
     let built = match request.body {
         Some(json) => builder.header("Content-Type", "application/json").body(json),
         None => builder.build(),

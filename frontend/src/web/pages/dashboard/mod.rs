@@ -1,9 +1,11 @@
 //! `/`: the signed-in user's tasks.
 
 mod board;
-mod confirm_delete;
+mod conflict_dialog;
+mod feed;
 mod new_task;
 mod pager_nav;
+mod status_line;
 mod task_item;
 
 use contract::api::page_load;
@@ -11,34 +13,64 @@ use sycamore::prelude::*;
 use sycamore_router::use_search_query;
 
 use self::board::Board;
-use self::confirm_delete::ConfirmDelete;
+use self::feed::Feed;
 use self::new_task::NewTask;
 use self::pager_nav::PagerNav;
+use self::status_line::StatusLine;
 use self::task_item::TaskItem;
+use crate::session::SessionState;
 use crate::web::components::FormAlert;
 use crate::web::dom;
+use crate::web::session::use_session;
 
 /// Where focus goes when the focused task disappears.
 const LIST_HEADING: &str = "tasks-heading";
 
 #[component]
 pub fn Dashboard() -> View {
-    let board = Board::new(page_load::dashboard_page(&dom::search()));
-    // The page the address names: first the one opened, then after Back and Forward
-    // between pages of tasks, and links to `/` ("Dashboard", the brand) from a later page,
-    // which change only the query string.
+    let opened = page_load::dashboard_page(&dom::search());
+    let board = Board::new(opened);
+    let feed = Feed::new(board);
+    let session = use_session();
+    let signed_in = create_selector(move || session.with(|s| matches!(s, SessionState::SignedIn(_))));
+    // Opened while the app still asks who is signed in (a load with the signed-in hint),
+    // the dashboard shows its page at once, whose answer the page's preload started
+    // before the app's code arrived; the feed's cursor follows once the session is
+    // confirmed. Opened signed in, it takes the cursor first, then the page.
+    let confirmed = signed_in.get_untracked();
+    // The page the address names after Back and Forward between pages of tasks, and
+    // links to `/` ("Dashboard", the brand) from a later page, which change only the
+    // query string.
     let follow_address = move || {
         if dom::pathname() == "/" {
             board.load(page_load::dashboard_page(&dom::search()));
         }
     };
     dom::on_history_step(follow_address);
-    // The router reports the links, but not Back and Forward within one path. The effect
-    // runs once at once, which loads the first page.
+    // The router reports the links, but not Back and Forward within one path. The
+    // effect's first run is the dashboard opening.
     let query = use_search_query("page");
+    let opening = create_signal(true);
     create_effect(move || {
         query.track();
-        untrack(follow_address);
+        if opening.get_untracked() {
+            opening.set(false);
+            if confirmed {
+                feed.start(Some(opened));
+            } else {
+                board.load(opened);
+            }
+        } else {
+            untrack(follow_address);
+        }
+    });
+    create_effect(move || {
+        if signed_in.get() {
+            if !confirmed {
+                feed.start(None);
+            }
+            feed::follow(feed);
+        }
     });
 
     // Selectors, which only notify on a change: neither a toggle nor a reload of the
@@ -63,6 +95,7 @@ pub fn Dashboard() -> View {
                     (loaded.get().then(|| view! { span(class="count") { (count()) } }))
                 }
                 FormAlert(message=*board.notice)
+                StatusLine(board=board)
                 div(class="list-body", aria-busy=busy) {
                     (if !loaded.get() {
                         view! {
@@ -88,7 +121,6 @@ pub fn Dashboard() -> View {
                     })
                 }
             }
-            (board.confirming.get().map(|id| view! { ConfirmDelete(board=board, id=id) }))
         }
     }
 }

@@ -16,6 +16,9 @@ pub fn NewTask(board: Board) -> View {
     let description = create_signal(String::new());
     let form = Form::new(forms::TASK);
     let title_input = create_node_ref();
+    // The Idempotency-Key of the draft last sent: sending the same draft again (after
+    // an answer lost to a bad connection) reuses it, so the task is made once.
+    let sent = create_signal(None::<(TaskDraft, String)>);
 
     let submit = form.on_submit(move || async move {
         let draft = TaskDraft { title: title.get_clone(), description: description.get_clone() };
@@ -24,7 +27,13 @@ pub fn NewTask(board: Board) -> View {
                 dom::focus(title_input);
             }
         })?;
-        http::fetch::<Task>(ApiRequest::create_task(&request)).await.map_err(|e| form.refused(e))?;
+        let key = sent
+            .with(|sent| sent.as_ref().filter(|(before, _)| *before == draft).map(|(_, key)| key.clone()))
+            .unwrap_or_else(dom::random_id);
+        sent.set(Some((draft.clone(), key.clone())));
+        http::fetch::<Task>(ApiRequest::create_task(&request, &key)).await.map_err(|e| form.refused(e))?;
+        sent.set(None);
+        board.announce();
         // Whatever was typed during the request is the next task: keep it.
         if title.with(|t| *t == draft.title) {
             title.set(String::new());

@@ -1,7 +1,10 @@
+use contract::api::Task;
 use sycamore::prelude::*;
 use web_sys::KeyboardEvent;
 
+use super::LIST_HEADING;
 use super::board::Board;
+use super::conflict_dialog::ConflictDialog;
 use crate::form_errors::FormErrors;
 use crate::forms::{self, TaskDraft};
 use crate::optimistic::{self, Change};
@@ -10,11 +13,20 @@ use crate::web::dom;
 use crate::web::form::Form;
 use crate::web::spawn::Owner;
 
+/// A save refused because another device changed the task first.
+#[derive(Clone)]
+struct Conflict {
+    theirs: Task,
+    mine: TaskDraft,
+}
+
 /// One task: its checkbox (named by the title), description, "Edit" and "Delete".
 #[component(inline_props)]
 pub fn TaskItem(board: Board, id: i64) -> View {
     let task = create_memo(move || board.tasks.with(|tasks| tasks.iter().find(|t| t.id == id).cloned()));
-    let completed = create_selector(move || task.with(|t| t.as_ref().is_some_and(|t| t.completed)));
+    let completed = create_selector(move || {
+        task.with(|t| t.as_ref().is_some_and(|t| board.toggles.with(|toggles| toggles.shown(t))))
+    });
     let task_title = move || task.with(|t| t.as_ref().map(|t| t.title.clone()).unwrap_or_default());
     let task_description = move || task.with(|t| t.as_ref().and_then(|t| t.description.clone()));
 
@@ -25,6 +37,10 @@ pub fn TaskItem(board: Board, id: i64) -> View {
     let editing = create_signal(false);
     let title = create_signal(String::new());
     let description = create_signal(String::new());
+    // The task as the editor opened it: its version is what the save is conditional on,
+    // and live updates of the task never reach what the user is typing.
+    let base = create_signal(None::<Task>);
+    let conflict = create_signal(None::<Conflict>);
     // Saved optimistically, so not submitted through the form: only its messages.
     let editor = Form::new(forms::TASK);
     let title_input = create_node_ref();
@@ -35,6 +51,7 @@ pub fn TaskItem(board: Board, id: i64) -> View {
             let draft = TaskDraft::of(&current);
             title.set(draft.title);
             description.set(draft.description);
+            base.set(Some(current));
         }
         editor.errors.set(FormErrors::default());
         editing.set(true);
@@ -44,35 +61,59 @@ pub fn TaskItem(board: Board, id: i64) -> View {
         editing.set(false);
         dom::focus(edit_button);
     };
-    // Saves and toggles belong to the item, not to the editor or checkbox that started
-    // them, so that their answer (or rollback) still lands.
+    // Saves belong to the item, not to the editor that started them, so that their
+    // answer (or rollback) still lands.
     let item = Owner::current();
-    let save = move |event: web_sys::SubmitEvent| {
-        event.prevent_default();
-        let Some(current) = task.get_clone() else { return };
-        let draft = TaskDraft { title: title.get_clone(), description: description.get_clone() };
-        let (request, edited) = match draft.update(&current) {
+    let save_draft = move |draft: TaskDraft| {
+        let Some(from) = base.get_clone() else { return };
+        let (request, edited) = match draft.update(&from) {
             Ok(valid) => valid,
             Err(invalid) => return editor.errors.set(invalid),
         };
         close_editor();
         item.spawn(async move {
-            let Err(error) = board.save(id, request, edited).await else { return };
-            let message = optimistic::undone_message(Change::Edit, &current.title, &error);
-            let shown = FormErrors { form: Some(message), ..editor.refused(error) };
+            let Err(error) = board.save(id, from.version, request, edited).await else { return };
             // Reopened with what the user typed, so nothing is lost.
-            editor.errors.set(shown);
             editing.set(true);
             dom::focus(title_input);
+            match error.current() {
+                Some(theirs) => conflict.set(Some(Conflict { theirs: theirs.clone(), mine: draft })),
+                None => {
+                    let message = optimistic::undone_message(Change::Edit, &from.title, &error);
+                    editor.errors.set(FormErrors { form: Some(message), ..editor.refused(error) });
+                }
+            }
         });
+    };
+    let save = move |event: web_sys::SubmitEvent| {
+        event.prevent_default();
+        save_draft(TaskDraft { title: title.get_clone(), description: description.get_clone() });
     };
     let on_key = move |event: KeyboardEvent| {
         if event.key() == "Escape" {
             close_editor();
         }
     };
+    // "Keep mine": the user's text again, now over their version.
+    let keep_mine = move || {
+        if let Some(Conflict { theirs, mine }) = conflict.get_clone() {
+            conflict.set(None);
+            base.set(Some(theirs));
+            save_draft(mine);
+        }
+    };
+    // "Use theirs": the list already shows it; the edit is dropped.
+    let use_theirs = move || {
+        conflict.set(None);
+        close_editor();
+    };
 
     let checkbox_id = format!("task-{id}");
+    let delete = move |_| {
+        board.delete(id);
+        // Its button goes with it.
+        dom::focus_id(LIST_HEADING);
+    };
 
     view! {
         li(class=move || if completed.get() { "task is-done" } else { "task" }) {
@@ -95,7 +136,7 @@ pub fn TaskItem(board: Board, id: i64) -> View {
                 let input_id = checkbox_id.clone();
                 view! {
                     input(id=input_id, class="task-check", r#type="checkbox", bind:checked=checked,
-                        on:change=move |_| item.spawn(board.toggle(id)))
+                        on:change=move |_| board.toggle(id))
                     div(class="task-text") {
                         label(class="task-title", r#for=label_for) { (task_title()) }
                         (task_description().map(|text| view! { p(class="task-description") { (text) } }))
@@ -104,11 +145,14 @@ pub fn TaskItem(board: Board, id: i64) -> View {
                         button(r#ref=edit_button, r#type="button", class="button ghost", on:click=move |_| open_editor()) {
                             "Edit"
                         }
-                        button(r#type="button", class="button ghost danger",
-                            on:click=move |_| board.confirming.set(Some(id))) { "Delete" }
+                        button(r#type="button", class="button ghost danger", on:click=delete) { "Delete" }
                     }
                 }
             })
+            (conflict.get_clone().map(|Conflict { theirs, mine }| view! {
+                ConflictDialog(id=id, theirs=theirs, mine=mine, keep_mine=keep_mine, use_theirs=use_theirs,
+                    close=move || conflict.set(None))
+            }))
         }
     }
 }
