@@ -110,15 +110,17 @@ fn is_hashed(path: &str) -> bool {
 }
 
 /// trunk inlines the module that loads the wasm; hashing it lets the policy forbid
-/// every other inline script.
+/// every other inline script. `worker-src` names the one script the page may run as a
+/// worker, the app shell's service worker (`/sw.js`); the manifest falls under
+/// `default-src`.
 fn content_security_policy(html: &str) -> String {
     let hashes: String = inline_scripts(html)
         .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
         .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
+         img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
