@@ -9,6 +9,7 @@ pub mod api;
 pub mod devices;
 pub mod form_errors;
 pub mod forms;
+pub mod offline;
 pub mod optimistic;
 pub mod pagination;
 pub mod reset_link;

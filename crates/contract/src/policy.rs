@@ -68,3 +68,9 @@ pub const MAX_STREAMS_PER_USER: usize = 10;
 
 /// How often the web app reads the changes feed where the event stream is unavailable.
 pub const FEED_POLL_SECS: u32 = 30;
+
+/// The web app's first wait before it tries the server again after finding it
+/// unreachable (replaying its queue of offline changes), in milliseconds; each failure
+/// doubles it, up to `RETRY_MAX_MS`.
+pub const RETRY_FIRST_MS: u32 = 1_000;
+pub const RETRY_MAX_MS: u32 = 60_000;

@@ -75,12 +75,17 @@ pub fn push_address(url: &str) {
 /// Calls `handler` when Back or Forward changes the address, until the current scope
 /// ends.
 pub fn on_history_step(handler: impl FnMut() + 'static) {
+    on_window_event("popstate", handler);
+}
+
+/// Calls `handler` on each of the window's `event`, until the current scope ends.
+pub fn on_window_event(event: &'static str, handler: impl FnMut() + 'static) {
     let closure = Closure::<dyn FnMut()>::new(handler);
-    if window().add_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref()).is_err() {
+    if window().add_event_listener_with_callback(event, closure.as_ref().unchecked_ref()).is_err() {
         return;
     }
     on_cleanup(move || {
-        let _ = window().remove_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref());
+        let _ = window().remove_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     });
 }
 
