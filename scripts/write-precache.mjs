@@ -1,8 +1,8 @@
 // Writes the service worker's shell into a built dist/sw.js: the SHA-256 of index.html
 // (the version, and the check that the page fetched at install is this deploy's) and the
-// hashed files in dist/, listed from the folder itself so that the worker can never name
-// a file that was not built. Fails when sw.js holds no placeholder, or when index.html
-// names a hashed file that is not there. Prints the shell's size.
+// wasm, JS and CSS that index.html loads, each checked to be in dist/, so that the worker
+// can never name a file that was not built. Fails when sw.js holds no placeholder, or
+// when index.html names a file that is not there. Prints the shell's size.
 //
 // Usage: node scripts/write-precache.mjs frontend/dist
 // (scripts/build-frontend.sh runs it before compressing; the browser tests run it on a
@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 
 const PLACEHOLDER = "'__SHELL__'";
-// trunk's hashed names, as functions/server/src/site.rs knows them: `<name>-<16 hex>`,
-// `_bg` after it for the wasm.
-const HASHED = /^[\w.-]+-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+// The site's own files that the page loads: trunk's loader, its wasm and the stylesheet,
+// each named after its content.
+// trunk's minifier drops the quotes of attribute values: `href=/style-….css`.
+const LOADED = /[\s"'(=]\/([\w.-]+\.(?:js|wasm|css))(?=[\s"')>])/g;
 
 const dist = process.argv[2];
 if (!dist) {
@@ -26,12 +27,12 @@ if (!dist) {
 
 const page = readFileSync(join(dist, 'index.html'));
 const version = createHash('sha256').update(page).digest('hex');
-const files = readdirSync(dist).filter((name) => HASHED.test(name)).sort().map((name) => `/${name}`);
-
-const named = new Set(page.toString().match(/\/[\w.-]+-[0-9a-f]{16}(_bg)?\.(js|wasm|css)/g) ?? []);
-const missing = [...named].filter((path) => !files.includes(path));
-if (missing.length > 0) {
-  console.error(`index.html names files that are not in ${dist}: ${missing.join(', ')}`);
+const built = new Set(readdirSync(dist));
+const named = [...new Set(Array.from(page.toString().matchAll(LOADED), (match) => match[1]))].sort();
+const files = named.map((name) => `/${name}`);
+const missing = named.filter((name) => !built.has(name));
+if (named.length === 0 || missing.length > 0) {
+  console.error(`index.html loads no file, or files that are not in ${dist}: ${missing.join(', ')}`);
   process.exit(1);
 }
 
