@@ -88,7 +88,10 @@ impl Connectivity {
             retry.restart();
             retry.backoff.reset();
             drop(retry);
-            self.reachable.set(true);
+            // Most answers come while all is well: only a change wakes the banner.
+            if !self.reachable.get_untracked() {
+                self.reachable.set(true);
+            }
             return;
         }
         if retry.timer_set {
