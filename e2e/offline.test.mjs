@@ -33,20 +33,29 @@ async function controlled(page) {
 }
 
 const banner = (page) => page.getByRole('status').filter({ hasText: OFFLINE });
+const needsServers = { skip: !canStartServers && 'needs E2E_SERVER_BINARY (scripts/e2e.sh)' };
 
-describe('the installable app', { skip: !canStartServers && 'needs E2E_SERVER_BINARY (scripts/e2e.sh)' }, () => {
+/**
+ * A server of the tests' own, started, and a browser on it; uncaught errors in the page
+ * land in `pageErrors`.
+ */
+async function serverAndBrowser(options) {
+  const server = await ownServer(options);
+  await server.start();
+  const browser = await launch(server.url);
+  const pageErrors = [];
+  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { server, browser, page: browser.page, pageErrors };
+}
+
+describe('the installable app', needsServers, () => {
   let server;
   let browser;
   let page;
   let pageErrors;
 
   before(async () => {
-    server = await ownServer();
-    await server.start();
-    browser = await launch(server.url);
-    page = browser.page;
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ server, browser, page, pageErrors } = await serverAndBrowser());
   });
 
   after(async () => {
@@ -117,26 +126,25 @@ describe('the installable app', { skip: !canStartServers && 'needs E2E_SERVER_BI
   });
 });
 
-describe('a new deploy', { skip: !canStartServers && 'needs E2E_SERVER_BINARY (scripts/e2e.sh)' }, () => {
+describe('a new deploy', needsServers, () => {
   let deploy;
   let server;
   let browser;
   let page;
+  let pageErrors;
 
   before(async () => {
     // A copy of the build, which the test changes as a rebuild would.
     deploy = await mkdtemp(join(tmpdir(), 'taskapp-e2e-deploy-'));
     await cp('frontend/dist', deploy, { recursive: true });
-    server = await ownServer({ staticDir: deploy });
-    await server.start();
-    browser = await launch(server.url);
-    page = browser.page;
+    ({ server, browser, page, pageErrors } = await serverAndBrowser({ staticDir: deploy }));
   });
 
   after(async () => {
     await browser?.close();
     await server?.close();
     await rm(deploy, { recursive: true, force: true });
+    assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
 
   /** Rebuilds the copy with a changed stylesheet under a new hashed name. */

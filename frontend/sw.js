@@ -14,7 +14,7 @@
 //   cache.
 
 // Replaced by the build (scripts/write-precache.mjs) with {"version", "files"}: the
-// SHA-256 of this deploy's index.html, and the hashed files in its dist/. Left as it is
+// SHA-256 of this deploy's index.html, and the hashed files it loads. Left as it is
 // (trunk serve), the worker does nothing.
 const SHELL = '__SHELL__';
 

@@ -28,6 +28,14 @@ fn site() -> TempDir {
     dir
 }
 
+/// The combined app over `site()`, with the folder and the database it lives on.
+async fn serving() -> (TempDir, TestApp, axum::Router) {
+    let site = site();
+    let test = TestApp::sqlite(tasks::router, &[]).await;
+    let app = server::app(test.state.clone(), site.path());
+    (site, test, app)
+}
+
 struct Answer {
     status: StatusCode,
     content_type: String,
@@ -60,9 +68,7 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 
 #[tokio::test]
 async fn the_manifest_names_the_app_and_its_icons() {
-    let site = site();
-    let test = TestApp::sqlite(tasks::router, &[]).await;
-    let app = server::app(test.state.clone(), site.path());
+    let (_site, _test, app) = serving().await;
 
     let res = get(&app, "/manifest.webmanifest").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -99,9 +105,7 @@ async fn the_manifest_names_the_app_and_its_icons() {
 async fn the_page_links_the_manifest_and_an_apple_touch_icon() {
     let index = std::fs::read_to_string(format!("{FRONTEND}/index.html")).expect("frontend/index.html");
     assert!(index.contains(r#"<link rel="manifest" href="/manifest.webmanifest">"#), "{index}");
-    let site = site();
-    let test = TestApp::sqlite(tasks::router, &[]).await;
-    let app = server::app(test.state.clone(), site.path());
+    let (_site, _test, app) = serving().await;
     let href = r#"<link rel="apple-touch-icon" href="/icons/apple-touch-icon.png">"#;
     assert!(index.contains(href), "{index}");
     let icon = get(&app, "/icons/apple-touch-icon.png").await;
@@ -111,9 +115,7 @@ async fn the_page_links_the_manifest_and_an_apple_touch_icon() {
 
 #[tokio::test]
 async fn the_worker_is_revalidated_on_every_load_and_allowed_to_run() {
-    let site = site();
-    let test = TestApp::sqlite(tasks::router, &[]).await;
-    let app = server::app(test.state.clone(), site.path());
+    let (_site, _test, app) = serving().await;
     let worker = get(&app, "/sw.js").await;
     assert_eq!(worker.status, StatusCode::OK);
     assert!(worker.content_type.starts_with("text/javascript"), "{}", worker.content_type);
