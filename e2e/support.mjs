@@ -20,15 +20,18 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** A headless Chromium with a fresh profile; `close()` also removes the profile. */
-export async function launch() {
+/**
+ * A headless Chromium with a fresh profile, opening addresses on `url` (the shared test
+ * server unless given); `close()` also removes the profile.
+ */
+export async function launch(url = baseUrl) {
   const profile = await mkdtemp(join(tmpdir(), 'taskapp-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
-    baseURL: baseUrl,
+    baseURL: url,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(10_000);

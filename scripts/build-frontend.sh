@@ -16,14 +16,18 @@ cd frontend
 # Offline: the pinned tools must come from PATH, never from a download.
 TRUNK_OFFLINE=true trunk build --release --minify --locked "$@"
 
-# wasm-bindgen's loader, minified in place: trunk's --minify leaves it as it is.
+# The service worker's shell, from the files just built (see frontend/sw.js).
+node ../scripts/write-precache.mjs dist
+
+# wasm-bindgen's loader and the service worker, minified in place: trunk's --minify
+# leaves them as they are.
 for js in dist/*.js; do
     esbuild "$js" --minify --format=esm --log-level=warning --outfile="$js" --allow-overwrite
 done
 
 # At the highest levels, since this runs once per build and not per request: brotli 11,
 # and zopfli, whose gzip output is about 5 % smaller than `gzip -9`'s.
-find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.txt' \) \
+find dist -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.txt' -o -name '*.webmanifest' \) \
     -print0 | while IFS= read -r -d '' file; do
     brotli --force --keep --best "$file"
     zopfli --gzip "$file"

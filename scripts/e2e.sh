@@ -49,7 +49,8 @@ fail_log=$mail_tmp/smtp.log wait_for "the SMTP server" "$smtp_pid" 10 \
 
 status=0
 # One file at a time, so that the paint timings do not share the CPU with the flow.
-E2E_BASE_URL="$base_url" E2E_MAILDIR="$mail_tmp/maildir" E2E_NO_MAIL_URL="$no_mail_url" node --test --test-concurrency=1 e2e/ || status=$?
+# E2E_SERVER_BINARY: the offline tests start servers of their own, which they stop.
+E2E_BASE_URL="$base_url" E2E_SERVER_BINARY="$server" E2E_MAILDIR="$mail_tmp/maildir" E2E_NO_MAIL_URL="$no_mail_url" node --test --test-concurrency=1 e2e/ || status=$?
 if [ "$status" -ne 0 ]; then
     log "failed; the server's last log lines:"
     tail -n 40 "$fail_log" >&2

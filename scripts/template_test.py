@@ -8,7 +8,11 @@ loader (which turns !Ref, !Sub and the other short tags into their long forms):
   too, and copy the viewer's Host for the origin check;
 - the site behaviour sends the container's Content-Security-Policy (compared with
   functions/server/src/site.rs) and security headers (crates/backend/src/http/hardening.rs);
-- every behaviour compresses.
+- every behaviour compresses;
+- the deploy workflow uploads the web app with the container's content types and cache
+  headers: the service worker, the manifest and the icons revalidated on every load
+  (never kept for a year like the hashed files), the manifest as
+  application/manifest+json, and the worker last.
 
 Run by scripts/deploy-checks.sh with the deploy tools' Python: python scripts/template_test.py
 """
@@ -16,6 +20,7 @@ Run by scripts/deploy-checks.sh with the deploy tools' Python: python scripts/te
 import importlib.util
 import pathlib
 import re
+import shlex
 import unittest
 
 from cfnlint.decode import cfn_yaml
@@ -39,6 +44,19 @@ def container_policy(site_rs):
 
 def normalise(policy):
     return [" ".join(directive.split()) for directive in policy.split(";")]
+
+
+def upload_commands():
+    """The `aws s3` commands of the deploy workflow's upload step, each split into words."""
+    workflow = cfn_yaml.load(str(ROOT / ".github/workflows/deploy.yml"))
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    (upload,) = [step for step in steps if step.get("name", "").startswith("Upload the web app")]
+    script = upload["run"].replace("\\\n", " ")
+    return [shlex.split(line) for line in script.splitlines() if line.strip().startswith("aws s3 ")]
+
+
+def flag(command, name):
+    return command[command.index(name) + 1] if name in command else None
 
 
 class Template(unittest.TestCase):
@@ -128,6 +146,27 @@ class Template(unittest.TestCase):
         self.assertEqual(len(self.behaviours()), 3)
         for behaviour in self.behaviours():
             self.assertIs(behaviour.get("Compress"), True, behaviour.get("PathPattern", "default"))
+
+
+    def test_the_upload_sends_the_worker_and_manifest_as_the_container_does(self):
+        commands = upload_commands()
+        copies = {pathlib.PurePath(c[3]).name: c for c in commands if c[2] == "cp"}
+        manifest = copies["manifest.webmanifest"]
+        self.assertEqual(flag(manifest, "--content-type"), "application/manifest+json")
+        self.assertEqual(flag(manifest, "--cache-control"), "no-cache")
+        worker = copies["sw.js"]
+        self.assertEqual(flag(worker, "--content-type"), "text/javascript")
+        self.assertEqual(flag(worker, "--cache-control"), "no-cache")
+        self.assertIs(commands[-1], worker, "the worker is uploaded last, after the shell it names")
+        (icons,) = [c for c in commands if c[2] == "sync" and c[3].endswith("/icons")]
+        self.assertEqual(flag(icons, "--content-type"), "image/png")
+        self.assertEqual(flag(icons, "--cache-control"), "no-cache")
+        # The year-long sync must leave out every file whose name is not a hash.
+        for command in commands:
+            if flag(command, "--cache-control") == "public, max-age=31536000, immutable" and "--include" not in command:
+                excluded = [command[i + 1] for i, word in enumerate(command) if word == "--exclude"]
+                for name in ["index.html", "sw.js", "manifest.webmanifest", "icons/*"]:
+                    self.assertIn(name, excluded)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ pub mod devices;
 pub mod form_errors;
 pub mod forms;
 pub mod live;
+pub mod offline;
 pub mod optimistic;
 pub mod pagination;
 pub mod reset_link;

@@ -71,3 +71,9 @@ pub const FEED_POLL_SECS: u32 = 30;
 
 /// How long the web app offers Undo after a delete, in seconds.
 pub const UNDO_SECS: u32 = 10;
+
+/// The web app's first wait before it tries the server again after finding it
+/// unreachable (replaying its queue of offline changes), in milliseconds; each failure
+/// doubles it, up to `RETRY_MAX_MS`.
+pub const RETRY_FIRST_MS: u32 = 1_000;
+pub const RETRY_MAX_MS: u32 = 60_000;

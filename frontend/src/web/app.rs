@@ -5,6 +5,7 @@ use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Router, navigate_replace};
 
 use super::components::Header;
+use super::offline::{Connectivity, OfflineBanner, UpdatePrompt};
 use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, Signin, Signup};
 use super::routes::Page;
 use super::session::{Farewell, Session};
@@ -36,6 +37,16 @@ pub fn App() -> View {
     if checking {
         restore(session, app);
     }
+    // A session that could not be checked because the server was unreachable is checked
+    // again as soon as the server answers.
+    let connectivity = Connectivity::provide();
+    create_effect(move || {
+        if connectivity.is_reachable()
+            && untrack(|| session.with(|s| matches!(s, SessionState::Unavailable(_))))
+        {
+            restore(session, app);
+        }
+    });
     // The API sets and clears the hint. Here a 401 from any call (the token expired or was
     // revoked elsewhere) clears it, so that the next load asks nothing, and a session that
     // lacks it (a proxy dropped the API's cookie) gets it.
@@ -63,6 +74,8 @@ pub fn App() -> View {
                 div(class="app") {
                     a(class="skip-link", href="#main") { "Skip to content" }
                     Header(page=route)
+                    OfflineBanner {}
+                    UpdatePrompt {}
                     main(id="main", class="main", tabindex="-1") {
                         (match gate.get() {
                             Gate::Wait | Gate::Redirect(_) => view! {

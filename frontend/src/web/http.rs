@@ -12,9 +12,15 @@ use std::future::{Future, pending};
 use contract::api::Success;
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::de::DeserializeOwned;
+use sycamore::prelude::try_use_context;
 
+use super::offline::Connectivity;
 use super::session::try_use_session;
 use crate::api::{ApiError, ApiRequest, Method, decode, decode_empty};
+
+/// What a proxy or CDN answers when the server behind it is down (Bad Gateway, Gateway
+/// Timeout): as unreachable as no answer at all.
+const GATEWAY_DOWN: [u16; 2] = [502, 504];
 
 /// What came back: the status, the body, and `Retry-After` for a rate-limit refusal.
 struct Reply {
@@ -54,8 +60,13 @@ fn call<T: 'static>(
 ) -> impl Future<Output = Result<T, ApiError>> {
     // Taken now, while the caller's scope is current.
     let session = try_use_session();
+    let connectivity = try_use_context::<Connectivity>();
     async move {
-        let reply = send(request).await?;
+        let reply = send(request).await;
+        if let Some(connectivity) = connectivity {
+            connectivity.observe(reply.as_ref().is_ok_and(|reply| !GATEWAY_DOWN.contains(&reply.status)));
+        }
+        let reply = reply?;
         let result = read(reply.status, &reply.body);
         if let (Err(error), Some(session)) = (&result, session)
             && error.is_unauthorized()

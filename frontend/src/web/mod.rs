@@ -5,6 +5,7 @@ mod components;
 mod dom;
 mod form;
 mod http;
+mod offline;
 mod pages;
 mod routes;
 mod session;

@@ -29,8 +29,10 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// files, so a stale copy would load the previous release.
 const NO_CACHE: &str = "no-cache";
 
-/// trunk names each built asset `<name>-<16 hex digits>` (`_bg` follows for the wasm).
-const HASH_DIGITS: usize = 16;
+/// trunk names each built asset `<name>-<hash>` (`_bg` follows for the wasm), the hash a
+/// 64-bit number in hex without leading zeros: 16 digits, one build in sixteen 15, and so
+/// on. Fewer than 12 is one build in 65,000 and is taken for a plain name (revalidated).
+const HASH_DIGITS: std::ops::RangeInclusive<usize> = 12..=16;
 
 /// `None` when `static_dir` has no `index.html` (the web app was not built).
 pub fn service(static_dir: &Path) -> Option<Router> {
@@ -105,20 +107,23 @@ fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == HASH_DIGITS && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        HASH_DIGITS.contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// trunk inlines the module that loads the wasm; hashing it lets the policy forbid
-/// every other inline script.
+/// every other inline script. `worker-src` names the one script the page may run as a
+/// worker, the app shell's service worker (`/sw.js`); the manifest falls under
+/// `default-src`.
 fn content_security_policy(html: &str) -> String {
     let hashes: String = inline_scripts(html)
         .map(|script| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(script.as_bytes()))))
         .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'"
+         img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
@@ -152,6 +157,7 @@ mod tests {
             "/frontend-0123456789abcdef_bg.wasm",
             "/style-fedcba9876543210.css",
             "/frontend-0123456789abcdef_bg.wasm.br",
+            "/frontend-24f8cdc7a670689_bg.wasm",
         ] {
             assert!(is_hashed(hashed), "{hashed}");
         }

@@ -1,0 +1,4 @@
+//! Working without the server: what the app decides about it, apart from the browser
+//! calls (those are in `web::offline`).
+
+pub mod backoff;
