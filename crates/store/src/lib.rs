@@ -3,15 +3,16 @@
 //! The store takes values that `contract`'s domain types have already made valid, and
 //! scopes every task write by owner. Which backend runs is chosen from `DATABASE_URL`.
 
+mod backend;
 mod breaker;
 mod changes;
 mod guard;
-mod impl_store;
 mod postgres;
 mod rows;
 mod settings;
 /// Public so that the benchmark's pgbench ceilings run the very statements the store sends.
 pub mod sql;
+mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod warm;
@@ -26,9 +27,7 @@ pub use changes::{Change, ChangeBus};
 use contract::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
 pub use settings::{DatabaseSettings, is_sqlite_url};
 
-use postgres::PgStore;
-#[cfg(feature = "sqlite")]
-use sqlite::SqliteStore;
+use sql_store::SqlStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -144,10 +143,10 @@ pub struct NewPasswordReset<'a> {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// `SELECT 1` within 2 s, for health checks.
     /// Where this process hears that a user's tasks changed.
     fn changes(&self) -> &ChangeBus;
 
+    /// `SELECT 1` within 2 s, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
     async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError>;
 
@@ -272,11 +271,11 @@ pub trait Store: Send + Sync + 'static {
 pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Arc<dyn Store>, sqlx::Error> {
     if is_sqlite_url(url) {
         #[cfg(feature = "sqlite")]
-        return Ok(Arc::new(SqliteStore::connect(url, settings)?));
+        return Ok(Arc::new(SqlStore::<sqlx::Sqlite>::connect(url, settings)?));
         #[cfg(not(feature = "sqlite"))]
         return Err(sqlx::Error::Configuration("this build has no SQLite store; use postgres://".into()));
     }
-    Ok(Arc::new(PgStore::connect(url, settings)?))
+    Ok(Arc::new(SqlStore::<sqlx::Postgres>::connect(url, settings)?))
 }
 
 /// Timestamps are kept at microseconds, the precision both backends store.

@@ -1,22 +1,27 @@
 use std::str::FromStr;
 
 use sqlx::Connection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
 
-use super::guard::Guard;
-use super::impl_store::impl_store;
-use super::warm::IDLE_BEFORE_PING;
+use crate::backend::Backend;
+use crate::guard::Guard;
+use crate::sql_store::SqlStore;
+use crate::warm::IDLE_BEFORE_PING;
 use crate::{ChangeBus, DatabaseSettings};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
-pub struct PgStore {
-    pool: PgPool,
-    guard: Guard<Postgres>,
-    changes: ChangeBus,
+impl Backend for Postgres {
+    fn migrator() -> &'static sqlx::migrate::Migrator {
+        &MIGRATOR
+    }
+
+    fn rows_affected(done: &sqlx::postgres::PgQueryResult) -> u64 {
+        done.rows_affected()
+    }
 }
 
-impl PgStore {
+impl SqlStore<Postgres> {
     /// A lazy pool: a Lambda cold start does not wait on the network, and a database
     /// that is down at start-up is retried on the first request.
     pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
@@ -46,5 +51,3 @@ impl PgStore {
         Ok(Self { guard: Guard::new(pool.clone(), breaker, settings), pool, changes: ChangeBus::new() })
     }
 }
-
-impl_store!(PgStore, MIGRATOR);

@@ -1,23 +1,26 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::guard::Guard;
-use super::impl_store::impl_store;
+use crate::backend::Backend;
+use crate::guard::Guard;
+use crate::sql_store::SqlStore;
 use crate::{ChangeBus, DatabaseSettings};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
-pub struct SqliteStore {
-    pool: SqlitePool,
-    guard: Guard<Sqlite>,
-    changes: ChangeBus,
+impl Backend for Sqlite {
+    fn migrator() -> &'static sqlx::migrate::Migrator {
+        &MIGRATOR
+    }
+
+    fn rows_affected(done: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
 }
 
-impl SqliteStore {
+impl SqlStore<Sqlite> {
     /// Creates the file and its folder when missing, so a fresh clone just runs.
     pub fn connect(url: &str, settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?
@@ -53,5 +56,3 @@ const SQLITE_CACHE_KIB: u32 = 256;
 fn busy_timeout(call_timeout: Duration) -> Duration {
     call_timeout.mul_f64(0.75)
 }
-
-impl_store!(SqliteStore, MIGRATOR);
