@@ -3,6 +3,9 @@
 
 use sqlx::Database;
 use sqlx::migrate::Migrator;
+use uuid::Uuid;
+
+use crate::{BucketHit, PagedTask, RateHit};
 
 pub(crate) trait Backend: Database {
     /// The migrations under `migrations/<backend>`, embedded at build time.
@@ -11,4 +14,14 @@ pub(crate) trait Backend: Database {
     /// How many rows a statement wrote: each backend's result type has it, but sqlx's
     /// `Database` does not say so.
     fn rows_affected(done: &Self::QueryResult) -> u64;
+
+    /// `LIST_TASKS`'s rows with `hit` counted first, on one connection in as few round
+    /// trips as the backend can: one statement on Postgres, two in-process on SQLite.
+    fn page_counting_hit<'c>(
+        conn: &'c mut Self::Connection,
+        user_id: Uuid,
+        limit: i64,
+        offset: i64,
+        hit: BucketHit<'c>,
+    ) -> impl Future<Output = Result<(Vec<PagedTask>, RateHit), sqlx::Error>> + Send + 'c;
 }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 use crate::backend::Backend;
 use crate::guard::Guard;
 use crate::{
-    ChangeBus, Device, NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord,
-    StillVerified, Store, StoreError, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
+    BucketHit, ChangeBus, Device, NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord,
+    StillVerified, Store, StoreError, TaskPage, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
 };
 
 /// A store over one backend's pool. Every query runs on the connection its guard hands
@@ -216,18 +216,16 @@ where
         &self,
         user_id: Uuid,
         page: PageRequest,
-    ) -> Result<(Vec<TaskRecord>, u64), StoreError> {
+        hit: BucketHit<'_>,
+    ) -> Result<TaskPage, StoreError> {
         let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
-        let rows: Vec<PagedTask> = self
+        let limit = i64::from(page.limit());
+        // `once`: a retry after a lost reply would count the hit twice.
+        let (rows, hit) = self
             .guard
-            .retrying(|mut conn| async move {
-                sqlx::query_as(sql::LIST_TASKS)
-                    .bind(user_id)
-                    .bind(i64::from(page.limit()))
-                    .bind(offset)
-                    .fetch_all(&mut *conn)
-                    .await
-            })
+            .once(
+                |mut conn| async move { DB::page_counting_hit(&mut conn, user_id, limit, offset, hit).await },
+            )
             .await?;
         let total: i64 = match rows.first() {
             Some(row) => row.total,
@@ -241,7 +239,7 @@ where
             }
         };
         let tasks = rows.into_iter().map(|row| row.task).collect();
-        Ok((tasks, u64::try_from(total).unwrap_or_default()))
+        Ok(TaskPage { tasks, total: u64::try_from(total).unwrap_or_default(), hit })
     }
 
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError> {

@@ -1,12 +1,15 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use uuid::Uuid;
 
 use crate::backend::Backend;
 use crate::guard::Guard;
 use crate::sql_store::SqlStore;
-use crate::{ChangeBus, DatabaseSettings};
+use crate::{BucketHit, ChangeBus, DatabaseSettings, PagedTask, RateHit, sql};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -17,6 +20,30 @@ impl Backend for Sqlite {
 
     fn rows_affected(done: &sqlx::sqlite::SqliteQueryResult) -> u64 {
         done.rows_affected()
+    }
+
+    /// Two statements on one connection, with no network between them. Not one
+    /// transaction: the hit's write lock would then be held while the page is read,
+    /// and every list would queue behind every other.
+    async fn page_counting_hit<'c>(
+        conn: &'c mut SqliteConnection,
+        user_id: Uuid,
+        limit: i64,
+        offset: i64,
+        hit: BucketHit<'c>,
+    ) -> Result<(Vec<PagedTask>, RateHit), sqlx::Error> {
+        let counted = sqlx::query_as(sql::HIT_RATE_LIMIT)
+            .bind(hit.bucket)
+            .bind(hit.window_start)
+            .fetch_one(&mut *conn)
+            .await?;
+        let rows = sqlx::query_as(sql::LIST_TASKS)
+            .bind(user_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok((rows, counted))
     }
 }
 

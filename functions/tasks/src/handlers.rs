@@ -1,6 +1,7 @@
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use backend::auth::CurrentUser;
+use backend::auth::{CarriedHit, CurrentUser};
 use backend::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
 use backend::{ApiError, AppState};
 use contract::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
@@ -9,7 +10,7 @@ use contract::openapi::{
     Unauthorized, UnsupportedMediaType,
 };
 use serde::Deserialize;
-use store::TaskRecord;
+use store::{BucketHit, RateHit, TaskPage, TaskRecord};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -35,17 +36,20 @@ const CREATED_ID: &str = "$response.body#/data/id";
         Unauthorized, InvalidInput, RateLimited,
     )
 )]
+/// The rate-limit hit travels with the page (`limit_user_reads` judges it after).
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
+    carried: CarriedHit,
     Query(query): Query<ListQuery>,
-) -> Result<JsonOk<Vec<Task>>, ApiError> {
+) -> Result<(Extension<RateHit>, JsonOk<Vec<Task>>), ApiError> {
     let request = query.parse().map_err(ApiError::invalid_fields)?;
-    let (rows, total) = state.store.list_tasks(current.user.id, request).await?;
-    let tasks = rows.into_iter().map(Task::from).collect();
+    let hit = BucketHit { bucket: &carried.bucket, window_start: carried.window_start };
+    let TaskPage { tasks, total, hit } = state.store.list_tasks(current.user.id, request, hit).await?;
+    let tasks = tasks.into_iter().map(Task::from).collect();
     let pagination =
         Pagination { page: request.page(), limit: request.limit(), total, pages: request.pages(total) };
-    Ok(page(tasks, pagination))
+    Ok((Extension(hit), page(tasks, pagination)))
 }
 
 /// Create a task.
