@@ -66,13 +66,13 @@ impl Script {
         // The list counts its hit in its own statement.
         let page_counting_hit =
             bind(sql::LIST_TASKS_COUNTING_HIT.as_str(), &["'user:' || :uid", window, ":uid", "10", "0"]);
-        // A create takes the user's row lock and counts the tasks under the cap, in one
-        // transaction, as the store does.
+        // A create takes the user's next change position (the row lock and the count
+        // under the cap), then inserts at it, in one transaction, as the store does.
         let cap = backend::config::DEFAULT_MAX_TASKS_PER_USER.to_string();
         let insert = format!(
-            "BEGIN;\n{};\n{};\nCOMMIT",
-            bind(sql::LOCK_USER, &[":uid"]),
-            bind(sql::INSERT_TASK, &[":uid", "'pgbench task'", "NULL", "now()", &cap])
+            "BEGIN;\n{} \\gset\n{};\nCOMMIT",
+            bind(sql::NEXT_TASK_SEQ, &[":uid", "1", &cap]),
+            bind(sql::INSERT_TASK, &[":uid", "'pgbench task'", "NULL", "now()", ":task_seq"])
         );
         let statements: &[&str] = match self {
             Script::Pick => &[],

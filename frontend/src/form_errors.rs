@@ -64,7 +64,7 @@ impl FormErrors {
 
 #[cfg(test)]
 mod tests {
-    use contract::api::ErrorBody;
+    use contract::api::{ErrorBody, ErrorDetails};
 
     use super::*;
 
@@ -76,7 +76,7 @@ mod tests {
         ApiError::Refused(ErrorBody {
             code,
             message: message.into(),
-            details: (!details.is_empty()).then_some(details),
+            details: (!details.is_empty()).then_some(ErrorDetails::Fields(details)),
         })
     }
 

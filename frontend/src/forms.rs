@@ -120,6 +120,7 @@ mod tests {
             completed: true,
             created_at: at,
             updated_at: at,
+            version: 1,
         }
     }
 

@@ -69,6 +69,7 @@ mod tests {
             completed: false,
             created_at: at,
             updated_at: at,
+            version: 1,
         }
     }
 

@@ -6,7 +6,7 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use contract::api::{ErrorBody, ErrorCode, Failure};
+use contract::api::{ErrorBody, ErrorCode, ErrorDetails, Failure, Task};
 use contract::domain::FieldErrors;
 use contract::policy::BODY_LIMIT_BYTES;
 use store::StoreError;
@@ -44,6 +44,15 @@ pub enum ApiError {
     Internal(String),
     #[error("mail is not set up")]
     MailUnavailable,
+    /// An `If-Match` that names no version the task has; answered with the task as it is.
+    #[error("precondition failed")]
+    PreconditionFailed { current: Box<Task> },
+    #[error("request in progress")]
+    RequestInProgress,
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    #[error("cursor expired")]
+    CursorExpired,
 }
 
 impl ApiError {
@@ -82,6 +91,10 @@ impl ApiError {
             Self::Database(_) | Self::DatabaseUnavailable => ErrorCode::DbError,
             Self::Internal(_) => ErrorCode::ServerError,
             Self::MailUnavailable => ErrorCode::MailUnavailable,
+            Self::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
+            Self::RequestInProgress => ErrorCode::RequestInProgress,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::CursorExpired => ErrorCode::CursorExpired,
         }
     }
 
@@ -105,6 +118,16 @@ impl ApiError {
             }
             Self::Internal(_) => "Something went wrong on our side. Please try again.".into(),
             Self::MailUnavailable => contract::api::RESET_BY_EMAIL_OFF.into(),
+            Self::PreconditionFailed { .. } => {
+                "This task was changed since you loaded it; `details.current` is how it is now.".into()
+            }
+            Self::RequestInProgress => {
+                "A create with this Idempotency-Key is still running. Try again in a moment.".into()
+            }
+            Self::IdempotencyKeyReused => {
+                "This Idempotency-Key was already used with a different request body.".into()
+            }
+            Self::CursorExpired => "This changes cursor has expired. Reload the list.".into(),
         }
     }
 }
@@ -128,7 +151,10 @@ impl IntoResponse for ApiError {
             _ => tracing::debug!(code = ?code, "request refused"),
         }
         let details = match &self {
-            Self::Validation { details, .. } => details.clone(),
+            Self::Validation { details, .. } => details.clone().map(ErrorDetails::Fields),
+            Self::PreconditionFailed { current } => {
+                Some(ErrorDetails::Current { current: (**current).clone() })
+            }
             _ => None,
         };
         let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -106,3 +106,48 @@ pub struct SessionNotFound(pub Failure);
                    `SMTP_URL`; or no `MAIL_FROM` or `APP_URL` where one is needed)."
 )]
 pub struct MailUnavailable(pub Failure);
+
+/// 412 `PRECONDITION_FAILED`.
+#[derive(IntoResponses)]
+#[response(
+    status = 412,
+    description = "`PRECONDITION_FAILED`: `If-Match` names no version the task has; nothing changed, and \
+                   `details.current` is the task as it is now."
+)]
+pub struct StaleVersion(pub Failure);
+
+/// 409 `REQUEST_IN_PROGRESS`.
+#[derive(IntoResponses)]
+#[response(
+    status = 409,
+    description = "`REQUEST_IN_PROGRESS`: the first create with this `Idempotency-Key` has not finished."
+)]
+pub struct KeyInProgress(pub Failure);
+
+/// 422 for a new task, `Idempotency-Key` included.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "`VALIDATION_ERROR`: a bad field or `Idempotency-Key` (`details` names it), or the account \
+                   already holds `MAX_TASKS_PER_USER` tasks (10,000 unless configured), with a message and no \
+                   `details`; or `IDEMPOTENCY_KEY_REUSED`: the key came before with a different body."
+)]
+pub struct InvalidCreate(pub Failure);
+
+/// 422 for a restore.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "`VALIDATION_ERROR`: a bad id or `If-Match` (`details` names it), or the account already \
+                   holds `MAX_TASKS_PER_USER` tasks, with a message and no `details`."
+)]
+pub struct InvalidRestore(pub Failure);
+
+/// 410 `CURSOR_EXPIRED`.
+#[derive(IntoResponses)]
+#[response(
+    status = 410,
+    description = "`CURSOR_EXPIRED`: the cursor is past its lifetime or not from this account's history: \
+                   reload the list and take a new cursor."
+)]
+pub struct CursorExpired(pub Failure);

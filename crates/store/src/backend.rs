@@ -5,7 +5,7 @@ use sqlx::Database;
 use sqlx::migrate::Migrator;
 use uuid::Uuid;
 
-use crate::{BucketHit, PagedTask, RateHit};
+use crate::{BucketHit, TaskPage};
 
 pub(crate) trait Backend: Database {
     /// The migrations under `migrations/<backend>`, embedded at build time.
@@ -15,13 +15,19 @@ pub(crate) trait Backend: Database {
     /// `Database` does not say so.
     fn rows_affected(done: &Self::QueryResult) -> u64;
 
-    /// `LIST_TASKS`'s rows with `hit` counted first, on one connection in as few round
-    /// trips as the backend can: one statement on Postgres, two in-process on SQLite.
+    /// Whether the store itself tells this process's `ChangeBus` of its task writes,
+    /// after they commit. SQLite does, as nothing else would; Postgres does not: every
+    /// instance hears every write through the database (LISTEN/NOTIFY), its own included.
+    const PUBLISHES_CHANGES: bool;
+
+    /// The page of `LIST_TASKS` and the account's total, with `hit` counted first, on one
+    /// connection in as few round trips as the backend can: one statement on Postgres,
+    /// two or three in-process on SQLite.
     fn page_counting_hit<'c>(
         conn: &'c mut Self::Connection,
         user_id: Uuid,
         limit: i64,
         offset: i64,
         hit: BucketHit<'c>,
-    ) -> impl Future<Output = Result<(Vec<PagedTask>, RateHit), sqlx::Error>> + Send + 'c;
+    ) -> impl Future<Output = Result<TaskPage, sqlx::Error>> + Send + 'c;
 }

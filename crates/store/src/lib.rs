@@ -15,6 +15,7 @@ pub mod sql;
 mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod task_changes;
 mod warm;
 
 use std::sync::Arc;
@@ -24,7 +25,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 pub use changes::{Change, ChangeBus};
-use contract::domain::{Email, NewTask, PageRequest, TaskChange, UserName};
+use contract::domain::{Email, IdempotencyKey, NewTask, PageRequest, TaskChange, UserName};
 pub use settings::{DatabaseSettings, is_sqlite_url};
 
 use sql_store::SqlStore;
@@ -61,6 +62,8 @@ pub struct TaskRecord {
     pub completed: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change; the task's ETag.
+    pub version: i64,
 }
 
 /// A row of a task page, with the owner's task count alongside.
@@ -86,6 +89,44 @@ pub struct TaskPage {
     pub tasks: Vec<TaskRecord>,
     pub total: u64,
     pub hit: RateHit,
+}
+
+/// A task the changes feed reads: its latest state, the position of its last change,
+/// and whether that change put it in the trash.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChangedTask {
+    #[sqlx(flatten)]
+    pub task: TaskRecord,
+    pub change_seq: i64,
+    pub trashed: bool,
+}
+
+/// What a conditional write on one task found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskWrite {
+    /// Written: the task as it is now.
+    Done(TaskRecord),
+    /// `If-Match` named no version the task has; nothing changed. The task as it is.
+    Stale(TaskRecord),
+    /// A restore that would take the account past its cap; nothing changed.
+    Full,
+    /// The user has no such task (in the list, or for a restore, in the trash).
+    Missing,
+}
+
+/// What a create with an `Idempotency-Key` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyedCreate {
+    /// The first create with this key: the new task.
+    Created(TaskRecord),
+    /// The key came before with the same request: the task its first create answered.
+    Replayed(TaskRecord),
+    /// The key came before with a different request; nothing changed.
+    Reused,
+    /// The key's first create has not finished yet.
+    InProgress,
+    /// The account holds its cap; nothing changed.
+    Full,
 }
 
 /// A bucket's count in its current window.
@@ -192,6 +233,15 @@ pub trait Store: Send + Sync + 'static {
         task: &NewTask,
         cap: u32,
     ) -> Result<Option<TaskRecord>, StoreError>;
+    /// Adds a task as `insert_task` does, once per `key` of the user within
+    /// `IDEMPOTENCY_KEY_HOURS`: the key, the task and the answer are written together.
+    async fn insert_task_with_key(
+        &self,
+        user_id: Uuid,
+        key: &IdempotencyKey,
+        task: &NewTask,
+        cap: u32,
+    ) -> Result<KeyedCreate, StoreError>;
     /// A page of the user's tasks, newest first, and how many they have in all, with
     /// `hit` counted in the same round trip (as `hit_rate_limit` counts it), so that a
     /// rate-limited read costs one. The hit counts even when the page is refused after.
@@ -202,15 +252,56 @@ pub trait Store: Send + Sync + 'static {
         hit: BucketHit<'_>,
     ) -> Result<TaskPage, StoreError>;
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError>;
+    /// The user's task, unless it is in the trash.
     async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError>;
+    /// Each write below runs only if the task's version is one of `expected` (`None`:
+    /// any version), raises the version and counts as one change of the user's tasks.
     async fn update_task(
         &self,
         id: i64,
         user_id: Uuid,
         change: &TaskChange,
-    ) -> Result<Option<TaskRecord>, StoreError>;
-    async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError>;
-    async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError>;
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError>;
+    async fn toggle_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError>;
+    /// Moves the task to the trash.
+    async fn delete_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError>;
+    /// Brings a task back from the trash, unless the account already holds `cap`.
+    /// A task that is not in the trash is answered as it is, unchanged.
+    async fn restore_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        expected: Option<&[i64]>,
+        cap: u32,
+    ) -> Result<TaskWrite, StoreError>;
+    /// The position of the user's last task change; `None` without the user.
+    async fn task_seq(&self, user_id: Uuid) -> Result<Option<i64>, StoreError>;
+    /// The user's current position `S`, and up to `limit` tasks whose last change lies
+    /// in `(after, S]`, oldest change first. `None` without the user.
+    async fn changes_since(
+        &self,
+        user_id: Uuid,
+        after: i64,
+        limit: u32,
+    ) -> Result<Option<(i64, Vec<ChangedTask>)>, StoreError>;
+    /// Purges tasks trashed before `trash_before` and idempotency keys claimed before
+    /// `keys_before`; returns how many rows went.
+    async fn purge_trash(
+        &self,
+        trash_before: DateTime<Utc>,
+        keys_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
 
     /// Counts one hit on `bucket` in the fixed window starting at `window_start` (Unix
     /// seconds), or in the stored window if that is later, and returns the hits so far
@@ -277,7 +368,8 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
     ) -> Result<Option<UserRecord>, StoreError>;
 
-    /// Up to `limit` of the user's tasks with ids above `after`, oldest first.
+    /// Up to `limit` of the user's tasks with ids above `after`, oldest first, the
+    /// trash left out.
     async fn tasks_after(&self, user_id: Uuid, after: i64, limit: u32)
     -> Result<Vec<TaskRecord>, StoreError>;
     /// Deletes the user and everything kept about them: tasks, sessions, reset links

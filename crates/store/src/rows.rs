@@ -26,6 +26,23 @@ impl From<TaskRecord> for Task {
             completed: record.completed,
             created_at: record.created_at,
             updated_at: record.updated_at,
+            version: record.version,
+        }
+    }
+}
+
+/// An answer kept for an idempotent create's replay, read back as it was sent.
+impl From<Task> for TaskRecord {
+    fn from(task: Task) -> Self {
+        Self {
+            id: task.id,
+            user_id: task.user_id,
+            title: task.title,
+            description: task.description,
+            completed: task.completed,
+            created_at: task.created_at,
+            updated_at: task.updated_at,
+            version: task.version,
         }
     }
 }

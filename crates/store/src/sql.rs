@@ -39,50 +39,114 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
 pub const DELETE_OTHER_SESSIONS: &str =
     "DELETE FROM sessions WHERE user_id = $1 AND (id <> $2 OR expires_at <= $3)";
 
-/// Inserts nothing once the user holds `$5` tasks. Run after `LOCK_USER` in the same
-/// transaction, so concurrent creates for one account count each other's rows.
-pub const INSERT_TASK: &str = "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
-    SELECT $1, $2, $3, FALSE, $4, $4 \
-    WHERE (SELECT COUNT(*) FROM tasks WHERE user_id = $1) < $5 \
-    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+/// Counts one change to the user's tasks and returns its position in their sequence.
+/// The row lock it takes serialises the user's task writes, so positions commit in
+/// order. `$2` moves the count of tasks outside the trash (1 for a create or a restore,
+/// -1 for a trash, 0 for an edit); a growing change passes only while the count is
+/// below the cap `$3`: no row then means the account is full.
+pub const NEXT_TASK_SEQ: &str = "UPDATE users SET task_seq = task_seq + 1, task_count = task_count + $2 \
+    WHERE id = $1 AND ($2 <= 0 OR task_count < $3) RETURNING task_seq";
 
-/// The page and the user's total in one round trip: the window count is taken before
-/// `LIMIT`. A page past the end has no rows to carry it, so `COUNT_TASKS` follows then.
-pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, \
-    COUNT(*) OVER () AS total \
-    FROM tasks WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3";
+pub const TASK_SEQ: &str = "SELECT task_seq FROM users WHERE id = $1";
 
-/// `LIST_TASKS` with `HIT_RATE_LIMIT` before it in one statement (Postgres): the hit's
-/// `$1`, `$2`, then the list's. The hit comes back on every row and on one row of
-/// NULL task columns when the page is empty.
+/// Run after `NEXT_TASK_SEQ` in the same transaction, with the position it returned.
+pub const INSERT_TASK: &str = "INSERT INTO tasks \
+    (user_id, title, description, completed, created_at, updated_at, change_seq) \
+    VALUES ($1, $2, $3, FALSE, $4, $4, $5) \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
+
+/// The page and the user's total in one round trip; the total is the count kept on the
+/// user's row, so a page reads only its own rows through the partial index. A page past
+/// the end has no rows to carry it, so `COUNT_TASKS` follows then.
+pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version, \
+    (SELECT task_count FROM users WHERE id = $1) AS total \
+    FROM tasks WHERE user_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2 OFFSET $3";
+
+pub const COUNT_TASKS: &str = "SELECT task_count FROM users WHERE id = $1";
+
+/// `HIT_RATE_LIMIT` and `LIST_TASKS` in one statement (Postgres), with the hit's `$1`
+/// and `$2` first. The hit and the account's total come back on every row, and on one
+/// row of NULL task columns when the page is empty.
 pub static LIST_TASKS_COUNTING_HIT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH hit AS ({HIT_RATE_LIMIT}) \
-        SELECT hit.hits, hit.window_start, page.* FROM hit LEFT JOIN ({}) page ON TRUE ORDER BY page.id DESC",
+        SELECT hit.hits, hit.window_start, ({}) AS account_total, page.* \
+        FROM hit LEFT JOIN ({}) page ON TRUE ORDER BY page.id DESC",
+        after_parameters(COUNT_TASKS, 2),
         after_parameters(LIST_TASKS, 2)
     )
 });
 
-pub const COUNT_TASKS: &str = "SELECT COUNT(*) FROM tasks WHERE user_id = $1";
-
+/// Trashed tasks included: someone else's task is theirs, in their trash or not.
 pub const TASK_OWNER: &str = "SELECT user_id FROM tasks WHERE id = $1";
 
-pub const TASK: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
-    FROM tasks WHERE id = $1 AND user_id = $2";
+pub const TASK: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version \
+    FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL";
 
+pub const TRASHED_TASK: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version \
+    FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NOT NULL";
+
+/// Each conditional write below takes the versions an `If-Match` accepts as one text,
+/// `,3,7,` (`NULL`: any version), and checks the task's version against it in its own
+/// `WHERE`, so the check and the write are one step. Both stores compare with `LIKE`
+/// (neither's array form works on the other); the text holds only digits and commas,
+/// never a wildcard. Each also stamps the task with its change's position (`NEXT_TASK_SEQ`).
+///
 /// `$4` says whether the description was given at all, so `null` can clear it.
 pub const UPDATE_TASK: &str = "UPDATE tasks SET \
     title = COALESCE($3, title), \
     description = CASE WHEN $4 THEN $5 ELSE description END, \
-    completed = COALESCE($6, completed), updated_at = $7 \
-    WHERE id = $1 AND user_id = $2 \
-    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+    completed = COALESCE($6, completed), updated_at = $7, version = version + 1, change_seq = $8 \
+    WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL \
+    AND ($9 IS NULL OR $9 LIKE ('%,' || version || ',%')) \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
 
-pub const TOGGLE_TASK: &str = "UPDATE tasks SET completed = NOT completed, updated_at = $3 \
-    WHERE id = $1 AND user_id = $2 \
-    RETURNING id, user_id, title, description, completed, created_at, updated_at";
+pub const TOGGLE_TASK: &str = "UPDATE tasks SET \
+    completed = NOT completed, updated_at = $3, version = version + 1, change_seq = $4 \
+    WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL \
+    AND ($5 IS NULL OR $5 LIKE ('%,' || version || ',%')) \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
 
-pub const DELETE_TASK: &str = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
+/// Into the trash: the task leaves every list and read at once; the sweep purges it.
+pub const TRASH_TASK: &str = "UPDATE tasks SET deleted_at = $3, version = version + 1, change_seq = $4 \
+    WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL \
+    AND ($5 IS NULL OR $5 LIKE ('%,' || version || ',%')) \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
+
+pub const RESTORE_TASK: &str = "UPDATE tasks SET \
+    deleted_at = NULL, updated_at = $3, version = version + 1, change_seq = $4 \
+    WHERE id = $1 AND user_id = $2 AND deleted_at IS NOT NULL \
+    AND ($5 IS NULL OR $5 LIKE ('%,' || version || ',%')) \
+    RETURNING id, user_id, title, description, completed, created_at, updated_at, version";
+
+/// The user's tasks changed at positions in `($2, $3]`, oldest change first, trashed
+/// ones marked: through `tasks_user_change_seq`, never the whole account.
+pub const CHANGES: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version, \
+    change_seq, deleted_at IS NOT NULL AS trashed \
+    FROM tasks WHERE user_id = $1 AND change_seq > $2 AND change_seq <= $3 ORDER BY change_seq LIMIT $4";
+
+/// Trash older than the retention. A purge is no change to the user's list: the task
+/// already left it, and `task_count` already left it out.
+pub const PURGE_TRASH: &str = "DELETE FROM tasks WHERE deleted_at < $1";
+
+/// Claims `$2` for the user's create, or takes over a claim older than `$5` that the
+/// sweep has not purged yet. No row written: the key is someone's live claim, whose
+/// first create has committed (a concurrent claim of the same key waits on the primary
+/// key until then).
+pub const CLAIM_IDEMPOTENCY_KEY: &str = "INSERT INTO idempotency_keys (user_id, key, request, created_at) \
+    VALUES ($1, $2, $3, $4) \
+    ON CONFLICT (user_id, key) DO UPDATE SET \
+    request = excluded.request, response = NULL, created_at = excluded.created_at \
+    WHERE idempotency_keys.created_at < $5";
+
+pub const IDEMPOTENCY_KEY: &str =
+    "SELECT request, response FROM idempotency_keys WHERE user_id = $1 AND key = $2";
+
+/// The answer a replay of the key gets, written in the create's own transaction.
+pub const ANSWER_IDEMPOTENCY_KEY: &str =
+    "UPDATE idempotency_keys SET response = $3 WHERE user_id = $1 AND key = $2";
+
+pub const PURGE_IDEMPOTENCY_KEYS: &str = "DELETE FROM idempotency_keys WHERE created_at < $1";
 
 /// One atomic statement per hit, so instances sharing the database share the count.
 /// A window never moves backwards: a hit stamped with an older window (a slower
@@ -152,7 +216,7 @@ pub const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 pub const PURGE_PASSWORD_RESETS: &str = "DELETE FROM password_resets WHERE created_at < $1";
 
 /// Takes the user's row lock (a write lock in SQLite), so that concurrent requests for
-/// one account count each other's links (or tasks) instead of all passing the cap at once.
+/// one account count each other's links instead of all passing the cap at once.
 pub const LOCK_USER: &str = "UPDATE users SET updated_at = updated_at WHERE id = $1";
 
 /// Inserts nothing once the user has `$6` links created after `$5`.
@@ -177,8 +241,8 @@ pub const DELETE_ALL_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 
 /// A page of the user's tasks after id `$2`, oldest first: keyset pagination, so each
 /// page costs the same however far into the account it is.
-pub const TASKS_AFTER: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at \
-    FROM tasks WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+pub const TASKS_AFTER: &str = "SELECT id, user_id, title, description, completed, created_at, updated_at, version \
+    FROM tasks WHERE user_id = $1 AND id > $2 AND deleted_at IS NULL ORDER BY id LIMIT $3";
 
 pub const DELETE_USER_TASKS: &str = "DELETE FROM tasks WHERE user_id = $1";
 

@@ -2,16 +2,21 @@
 //! either backend's pool. What differs between Postgres and SQLite is in `Backend`.
 
 use chrono::{DateTime, Utc};
-use contract::domain::{Email, NewTask, PageRequest, TaskChange, TaskDescription, TaskTitle, UserName};
+use contract::domain::{
+    Email, IdempotencyKey, NewTask, PageRequest, TaskChange, TaskDescription, TaskTitle, UserName,
+};
+use contract::policy::IDEMPOTENCY_KEY_HOURS;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, FromRow, IntoArguments, Pool, Type};
 use uuid::Uuid;
 
 use crate::backend::Backend;
 use crate::guard::Guard;
+use crate::task_changes::{self, Refused, Step};
 use crate::{
-    BucketHit, ChangeBus, Device, NewPasswordReset, NewSession, NewUser, PagedTask, RateHit, SessionRecord,
-    StillVerified, Store, StoreError, TaskPage, TaskRecord, UserChange, UserRecord, email_taken, now, sql,
+    BucketHit, Change, ChangeBus, ChangedTask, Device, KeyedCreate, NewPasswordReset, NewSession, NewUser,
+    PagedTask, RateHit, SessionRecord, StillVerified, Store, StoreError, TaskPage, TaskRecord, TaskWrite,
+    UserChange, UserRecord, email_taken, now, sql,
 };
 
 /// A store over one backend's pool. Every query runs on the connection its guard hands
@@ -48,6 +53,8 @@ where
     for<'r> UserRecord: FromRow<'r, DB::Row>,
     for<'r> TaskRecord: FromRow<'r, DB::Row>,
     for<'r> PagedTask: FromRow<'r, DB::Row>,
+    for<'r> ChangedTask: FromRow<'r, DB::Row>,
+    for<'r> (String, Option<String>): FromRow<'r, DB::Row>,
     for<'r> RateHit: FromRow<'r, DB::Row>,
     for<'r> SessionRecord: FromRow<'r, DB::Row>,
     usize: ColumnIndex<DB::Row>,
@@ -194,22 +201,77 @@ where
         cap: u32,
     ) -> Result<Option<TaskRecord>, StoreError> {
         let at = now();
-        self.guard
+        let created = self
+            .guard
             .once(|mut conn| async move {
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                sqlx::query(sql::LOCK_USER).bind(user_id).execute(&mut *tx).await?;
-                let task = sqlx::query_as(sql::INSERT_TASK)
+                let Some(seq) = next_task_seq(&mut *tx, user_id, 1, cap).await? else {
+                    tx.rollback().await?;
+                    return Ok(None);
+                };
+                let task = insert_task_row(&mut *tx, user_id, task, at, seq).await?;
+                tx.commit().await?;
+                Ok(Some((task, seq)))
+            })
+            .await?;
+        Ok(created.map(|(task, seq)| {
+            self.published(user_id, seq);
+            task
+        }))
+    }
+
+    async fn insert_task_with_key(
+        &self,
+        user_id: Uuid,
+        key: &IdempotencyKey,
+        task: &NewTask,
+        cap: u32,
+    ) -> Result<KeyedCreate, StoreError> {
+        let at = now();
+        let forgotten_before = at - chrono::Duration::hours(IDEMPOTENCY_KEY_HOURS);
+        let request = task_changes::request_text(task);
+        let request = request.as_str();
+        let created = self
+            .guard
+            .once(|mut conn| async move {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let claimed = sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
                     .bind(user_id)
-                    .bind(task.title.as_str())
-                    .bind(task.description.as_ref().map(TaskDescription::as_str))
+                    .bind(key.as_str())
+                    .bind(request)
                     .bind(at)
-                    .bind(i64::from(cap))
-                    .fetch_optional(&mut *tx)
+                    .bind(forgotten_before)
+                    .execute(&mut *tx)
+                    .await?;
+                if DB::rows_affected(&claimed) == 0 {
+                    let (first, answer): (String, Option<String>) = sqlx::query_as(sql::IDEMPOTENCY_KEY)
+                        .bind(user_id)
+                        .bind(key.as_str())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    tx.rollback().await?;
+                    return task_changes::replay(request, &first, answer.as_deref())
+                        .map(|keyed| (keyed, None));
+                }
+                let Some(seq) = next_task_seq(&mut *tx, user_id, 1, cap).await? else {
+                    tx.rollback().await?;
+                    return Ok((KeyedCreate::Full, None));
+                };
+                let task = insert_task_row(&mut *tx, user_id, task, at, seq).await?;
+                sqlx::query(sql::ANSWER_IDEMPOTENCY_KEY)
+                    .bind(user_id)
+                    .bind(key.as_str())
+                    .bind(task_changes::answer_text(&task))
+                    .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(task)
+                Ok((KeyedCreate::Created(task), Some(seq)))
             })
-            .await
+            .await?;
+        if let (_, Some(seq)) = created {
+            self.published(user_id, seq);
+        }
+        Ok(created.0)
     }
 
     async fn list_tasks(
@@ -221,25 +283,11 @@ where
         let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
         let limit = i64::from(page.limit());
         // `once`: a retry after a lost reply would count the hit twice.
-        let (rows, hit) = self
-            .guard
+        self.guard
             .once(
                 |mut conn| async move { DB::page_counting_hit(&mut conn, user_id, limit, offset, hit).await },
             )
-            .await?;
-        let total: i64 = match rows.first() {
-            Some(row) => row.total,
-            None if offset == 0 => 0,
-            None => {
-                self.guard
-                    .retrying(|mut conn| async move {
-                        sqlx::query_scalar(sql::COUNT_TASKS).bind(user_id).fetch_one(&mut *conn).await
-                    })
-                    .await?
-            }
-        };
-        let tasks = rows.into_iter().map(|row| row.task).collect();
-        Ok(TaskPage { tasks, total: u64::try_from(total).unwrap_or_default(), hit })
+            .await
     }
 
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError> {
@@ -251,11 +299,7 @@ where
     }
 
     async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError> {
-        self.guard
-            .retrying(|mut conn| async move {
-                sqlx::query_as(sql::TASK).bind(id).bind(user_id).fetch_optional(&mut *conn).await
-            })
-            .await
+        self.read_task(sql::TASK, id, user_id).await
     }
 
     async fn update_task(
@@ -263,47 +307,101 @@ where
         id: i64,
         user_id: Uuid,
         change: &TaskChange,
-    ) -> Result<Option<TaskRecord>, StoreError> {
-        let description = change.description.as_ref();
-        let at = now();
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError> {
+        self.write_live_task(id, user_id, Step::Update(change), expected).await
+    }
+
+    async fn toggle_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError> {
+        self.write_live_task(id, user_id, Step::Toggle, expected).await
+    }
+
+    async fn delete_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError> {
+        self.write_live_task(id, user_id, Step::Trash, expected).await
+    }
+
+    async fn restore_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        expected: Option<&[i64]>,
+        cap: u32,
+    ) -> Result<TaskWrite, StoreError> {
+        let outcome = self.write_task(id, user_id, Step::Restore, expected, cap).await?;
+        if let Ok(task) = outcome {
+            return Ok(TaskWrite::Done(task));
+        }
+        // Not restored: why, read after the attempt rolled back.
+        let trashed = self.read_task(sql::TRASHED_TASK, id, user_id).await?;
+        let live = match trashed {
+            Some(_) => None,
+            None => self.task(id, user_id).await?,
+        };
+        Ok(task_changes::unrestored(outcome.err() == Some(Refused::Full), trashed, live, expected))
+    }
+
+    async fn task_seq(&self, user_id: Uuid) -> Result<Option<i64>, StoreError> {
         self.guard
             .retrying(|mut conn| async move {
-                sqlx::query_as(sql::UPDATE_TASK)
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(change.title.as_ref().map(TaskTitle::as_str))
-                    .bind(description.is_some())
-                    .bind(description.and_then(|d| d.as_ref().map(TaskDescription::as_str)))
-                    .bind(change.completed)
-                    .bind(at)
-                    .fetch_optional(&mut *conn)
-                    .await
+                sqlx::query_scalar(sql::TASK_SEQ).bind(user_id).fetch_optional(&mut *conn).await
             })
             .await
     }
 
-    async fn toggle_task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError> {
-        let at = now();
-        self.guard
-            .once(|mut conn| async move {
-                sqlx::query_as(sql::TOGGLE_TASK)
-                    .bind(id)
-                    .bind(user_id)
-                    .bind(at)
-                    .fetch_optional(&mut *conn)
-                    .await
-            })
-            .await
-    }
-
-    async fn delete_task(&self, id: i64, user_id: Uuid) -> Result<bool, StoreError> {
-        let done = self
+    async fn changes_since(
+        &self,
+        user_id: Uuid,
+        after: i64,
+        limit: u32,
+    ) -> Result<Option<(i64, Vec<ChangedTask>)>, StoreError> {
+        // The position first, then the rows up to it: a change that commits between the
+        // two is past the position, and the next read from it finds it.
+        let Some(position) = self.task_seq(user_id).await? else {
+            return Ok(None);
+        };
+        let rows = self
             .guard
-            .once(|mut conn| async move {
-                sqlx::query(sql::DELETE_TASK).bind(id).bind(user_id).execute(&mut *conn).await
+            .retrying(|mut conn| async move {
+                sqlx::query_as(sql::CHANGES)
+                    .bind(user_id)
+                    .bind(after)
+                    .bind(position)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *conn)
+                    .await
             })
             .await?;
-        Ok(DB::rows_affected(&done) > 0)
+        Ok(Some((position, rows)))
+    }
+
+    async fn purge_trash(
+        &self,
+        trash_before: DateTime<Utc>,
+        keys_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut purged = 0;
+        for (statement, before) in
+            [(sql::PURGE_TRASH, trash_before), (sql::PURGE_IDEMPOTENCY_KEYS, keys_before)]
+        {
+            let done = self
+                .guard
+                .retrying(
+                    |mut conn| async move { sqlx::query(statement).bind(before).execute(&mut *conn).await },
+                )
+                .await?;
+            purged += DB::rows_affected(&done);
+        }
+        Ok(purged)
     }
 
     async fn hit_rate_limit(&self, bucket: &str, window_start: i64) -> Result<RateHit, StoreError> {
@@ -606,4 +704,175 @@ where
             })
             .await
     }
+}
+
+/// The task writes' shared steps. The bounds are the part of the `Store` impl's that
+/// these statements use.
+impl<DB> SqlStore<DB>
+where
+    DB: Backend,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<bool>: Encode<'q, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'r> TaskRecord: FromRow<'r, DB::Row>,
+    usize: ColumnIndex<DB::Row>,
+{
+    /// Tells this process's streams, once the write has committed, where the user's
+    /// sequence stands; only where the backend does not carry it itself.
+    fn published(&self, user_id: Uuid, seq: i64) {
+        if DB::PUBLISHES_CHANGES {
+            self.changes.publish(Change::Tasks { user_id, seq });
+        }
+    }
+
+    async fn read_task(
+        &self,
+        statement: &'static str,
+        id: i64,
+        user_id: Uuid,
+    ) -> Result<Option<TaskRecord>, StoreError> {
+        self.guard
+            .retrying(|mut conn| async move {
+                sqlx::query_as(statement).bind(id).bind(user_id).fetch_optional(&mut *conn).await
+            })
+            .await
+    }
+
+    /// An edit, toggle or trash of a task in the list; when nothing was written, the
+    /// task as it is says whether `If-Match` was stale or the task is not there.
+    async fn write_live_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        step: Step<'_>,
+        expected: Option<&[i64]>,
+    ) -> Result<TaskWrite, StoreError> {
+        // These steps never grow the count, so no cap applies.
+        match self.write_task(id, user_id, step, expected, u32::MAX).await? {
+            Ok(task) => Ok(TaskWrite::Done(task)),
+            Err(_) => Ok(task_changes::unwritten(self.read_task(sql::TASK, id, user_id).await?, expected)),
+        }
+    }
+
+    /// One change of the user's tasks in one transaction: the next position (and the
+    /// count moved within `cap`), then the task's write at that position. Nothing stays
+    /// written when either finds no row. Such a transaction is rolled back explicitly,
+    /// here and in the creates: a dropped one only queues its rollback, and the user's
+    /// row lock would stay held, stalling their every write, until the pool hands its
+    /// connection out again.
+    async fn write_task(
+        &self,
+        id: i64,
+        user_id: Uuid,
+        step: Step<'_>,
+        expected: Option<&[i64]>,
+        cap: u32,
+    ) -> Result<Result<TaskRecord, Refused>, StoreError> {
+        let at = now();
+        let versions = expected.map(task_changes::versions_text);
+        let versions = versions.as_deref();
+        let written = self
+            .guard
+            .once(|mut conn| async move {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let Some(seq) = next_task_seq(&mut *tx, user_id, step.count_change(), cap).await? else {
+                    tx.rollback().await?;
+                    return Ok(Err(Refused::Full));
+                };
+                let query = match step {
+                    Step::Update(change) => {
+                        let description = change.description.as_ref();
+                        sqlx::query_as(sql::UPDATE_TASK)
+                            .bind(id)
+                            .bind(user_id)
+                            .bind(change.title.as_ref().map(TaskTitle::as_str))
+                            .bind(description.is_some())
+                            .bind(description.and_then(|d| d.as_ref().map(TaskDescription::as_str)))
+                            .bind(change.completed)
+                            .bind(at)
+                            .bind(seq)
+                            .bind(versions)
+                    }
+                    Step::Toggle => sqlx::query_as(sql::TOGGLE_TASK),
+                    Step::Trash => sqlx::query_as(sql::TRASH_TASK),
+                    Step::Restore => sqlx::query_as(sql::RESTORE_TASK),
+                };
+                let query = match step {
+                    Step::Update(_) => query,
+                    Step::Toggle | Step::Trash | Step::Restore => {
+                        query.bind(id).bind(user_id).bind(at).bind(seq).bind(versions)
+                    }
+                };
+                let task: Option<TaskRecord> = query.fetch_optional(&mut *tx).await?;
+                let Some(task) = task else {
+                    tx.rollback().await?;
+                    return Ok(Err(Refused::NoRow));
+                };
+                tx.commit().await?;
+                Ok(Ok((task, seq)))
+            })
+            .await?;
+        Ok(written.map(|(task, seq)| {
+            self.published(user_id, seq);
+            task
+        }))
+    }
+}
+
+/// Counts one change of the user's tasks, moving their count by `count_change` within
+/// `cap`; the new position, or `None` when the cap (or a missing user) stops it.
+async fn next_task_seq<DB>(
+    conn: &mut DB::Connection,
+    user_id: Uuid,
+    count_change: i64,
+    cap: u32,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    sqlx::query_scalar(sql::NEXT_TASK_SEQ)
+        .bind(user_id)
+        .bind(count_change)
+        .bind(i64::from(cap))
+        .fetch_optional(conn)
+        .await
+}
+
+async fn insert_task_row<DB>(
+    conn: &mut DB::Connection,
+    user_id: Uuid,
+    task: &NewTask,
+    at: DateTime<Utc>,
+    seq: i64,
+) -> Result<TaskRecord, sqlx::Error>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    for<'q> Uuid: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'r> TaskRecord: FromRow<'r, DB::Row>,
+{
+    sqlx::query_as(sql::INSERT_TASK)
+        .bind(user_id)
+        .bind(task.title.as_str())
+        .bind(task.description.as_ref().map(TaskDescription::as_str))
+        .bind(at)
+        .bind(seq)
+        .fetch_one(conn)
+        .await
 }

@@ -29,7 +29,7 @@ impl ApiError {
 
     pub fn details(&self) -> Option<&FieldErrors> {
         match self {
-            Self::Refused(body) => body.details.as_ref(),
+            Self::Refused(body) => body.fields(),
             Self::Network | Self::Unexpected { .. } => None,
         }
     }

@@ -59,7 +59,7 @@ mod tests {
     use super::*;
 
     const TASK: &str = r#"{"id":3,"user_id":"6f1c2a52-4a8e-4a43-9c43-2a7f1d0e9b10","title":"Milk",
-        "description":null,"completed":false,"created_at":"2026-11-25T13:00:00Z","updated_at":"2026-11-25T13:00:00Z"}"#;
+        "description":null,"completed":false,"created_at":"2026-11-25T13:00:00Z","updated_at":"2026-11-25T13:00:00Z","version":1}"#;
 
     #[test]
     fn decodes_data_and_pagination() {

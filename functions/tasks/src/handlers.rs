@@ -1,16 +1,19 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use backend::auth::{CarriedHit, CurrentUser};
-use backend::http::{Created, Json, JsonOk, Path, Query, created, ok, page};
+use backend::http::{Json, JsonOk, Path, Query, page};
 use backend::{ApiError, AppState};
 use contract::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
 use contract::openapi::{
-    CrossOrigin, InvalidInput, InvalidTaskOrLimit, OthersTask, PayloadTooLarge, RateLimited, TaskNotFound,
-    Unauthorized, UnsupportedMediaType,
+    CrossOrigin, InvalidCreate, InvalidInput, InvalidRestore, KeyInProgress, OthersTask, PayloadTooLarge,
+    RateLimited, StaleVersion, TaskNotFound, Unauthorized, UnsupportedMediaType,
 };
 use serde::Deserialize;
-use store::{BucketHit, RateHit, TaskPage, TaskRecord};
+use store::{BucketHit, KeyedCreate, RateHit, TaskPage, TaskWrite};
+
+use crate::conditions::{IdempotencyKeyHeader, IfMatch, IfNoneMatch, Tagged, not_modified};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -52,41 +55,61 @@ pub async fn list(
     Ok((Extension(hit), page(tasks, pagination)))
 }
 
-/// Create a task.
+/// Create a task. With `Idempotency-Key`, a retry of the same request replays the first
+/// answer instead of creating again.
 #[utoipa::path(
     post, path = "/api/tasks", tag = "tasks", operation_id = "create_task",
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+        description = "Scoped to the caller, remembered for 24 hours: the same key with the same body \
+                       answers the first create's 201 again and creates nothing.")),
     request_body = CreateTaskRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 201, description = "The new task.", body = Success<Task>, links(
+        (status = 201, description = "The new task (or, for a replayed key, the first create's).",
+            body = Success<Task>, headers(("ETag" = String, description = "The task's version, quoted.")), links(
             ("GetTask" = (operation_id = "get_task", parameters(("id" = CREATED_ID)))),
             ("UpdateTask" = (operation_id = "update_task", parameters(("id" = CREATED_ID)))),
             ("ToggleTask" = (operation_id = "toggle_task", parameters(("id" = CREATED_ID)))),
             ("DeleteTask" = (operation_id = "delete_task", parameters(("id" = CREATED_ID)))),
+            ("RestoreTask" = (operation_id = "restore_task", parameters(("id" = CREATED_ID)))),
         )),
-        Unauthorized, CrossOrigin, PayloadTooLarge, UnsupportedMediaType, InvalidTaskOrLimit, RateLimited,
+        Unauthorized, CrossOrigin, KeyInProgress, PayloadTooLarge, UnsupportedMediaType, InvalidCreate,
+        RateLimited,
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
     current: CurrentUser,
+    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
     Json(body): Json<CreateTaskRequest>,
-) -> Result<Created<Task>, ApiError> {
+) -> Result<Tagged, ApiError> {
     let task = body.parse().map_err(ApiError::invalid_fields)?;
     let cap = state.config.max_tasks_per_user;
-    match state.store.insert_task(current.user.id, &task, cap).await? {
-        Some(task) => Ok(created(Task::from(task))),
-        None => Err(ApiError::task_limit(cap)),
+    let Some(key) = key else {
+        return match state.store.insert_task(current.user.id, &task, cap).await? {
+            Some(task) => Ok(Tagged::created(Task::from(task))),
+            None => Err(ApiError::task_limit(cap)),
+        };
+    };
+    match state.store.insert_task_with_key(current.user.id, &key, &task, cap).await? {
+        KeyedCreate::Created(task) | KeyedCreate::Replayed(task) => Ok(Tagged::created(Task::from(task))),
+        KeyedCreate::Reused => Err(ApiError::IdempotencyKeyReused),
+        KeyedCreate::InProgress => Err(ApiError::RequestInProgress),
+        KeyedCreate::Full => Err(ApiError::task_limit(cap)),
     }
 }
 
-/// One task.
+/// One task; with `If-None-Match` naming its version, 304 and no body.
 #[utoipa::path(
     get, path = "/api/tasks/{id}", tag = "tasks", operation_id = "get_task",
-    params(TaskPath),
+    params(TaskPath, ("If-None-Match" = Option<String>, Header, pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#,
+        description = "`*` or entity tags (`\"3\"`, `W/\"3\"`): one naming the task's version answers 304.")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The task.", body = Success<Task>),
+        (status = 200, description = "The task.", body = Success<Task>,
+            headers(("ETag" = String, description = "The task's version, quoted."))),
+        (status = 304, description = "The task is at a version `If-None-Match` names; there is no body.",
+            headers(("ETag" = String, description = "The task's version, quoted."))),
         Unauthorized, OthersTask, TaskNotFound, InvalidInput, RateLimited,
     )
 )]
@@ -94,86 +117,133 @@ pub async fn get(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
-) -> Result<JsonOk<Task>, ApiError> {
-    let found = state.store.task(id, current.user.id).await?;
-    answer(&state, id, current.user.id, found).await
+    IfNoneMatch(held): IfNoneMatch,
+) -> Result<Response, ApiError> {
+    match state.store.task(id, current.user.id).await? {
+        Some(task) if held.as_ref().is_some_and(|tags| tags.matches_weak(task.version)) => {
+            Ok(not_modified(task.version))
+        }
+        Some(task) => Ok(Tagged::ok(Task::from(task)).into_response()),
+        None => Err(missing(&state, id, current.user.id).await),
+    }
 }
 
 /// Change a task: absent fields stay, `"description": null` clears it, and `updated_at`
 /// moves.
 #[utoipa::path(
     put, path = "/api/tasks/{id}", tag = "tasks", operation_id = "update_task",
-    params(TaskPath),
+    params(TaskPath, IfMatchParam),
     request_body = UpdateTaskRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The updated task.", body = Success<Task>),
-        Unauthorized, OthersTask, TaskNotFound, PayloadTooLarge, UnsupportedMediaType, InvalidInput,
-        RateLimited,
+        (status = 200, description = "The updated task.", body = Success<Task>,
+            headers(("ETag" = String, description = "The task's new version, quoted."))),
+        Unauthorized, OthersTask, TaskNotFound, StaleVersion, PayloadTooLarge, UnsupportedMediaType,
+        InvalidInput, RateLimited,
     )
 )]
 pub async fn update(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
+    expected: IfMatch,
     Json(body): Json<UpdateTaskRequest>,
-) -> Result<JsonOk<Task>, ApiError> {
+) -> Result<Tagged, ApiError> {
     let change = body.parse().map_err(ApiError::invalid_fields)?;
-    let found = state.store.update_task(id, current.user.id, &change).await?;
-    answer(&state, id, current.user.id, found).await
+    let versions = expected.versions();
+    let written = state.store.update_task(id, current.user.id, &change, versions.as_deref()).await?;
+    answer(&state, id, current.user.id, written).await
 }
 
 /// Flip a task between done and not done.
 #[utoipa::path(
     patch, path = "/api/tasks/{id}/complete", tag = "tasks", operation_id = "toggle_task",
-    params(TaskPath),
+    params(TaskPath, IfMatchParam),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The task with `completed` toggled.", body = Success<Task>),
-        Unauthorized, OthersTask, TaskNotFound, InvalidInput, RateLimited,
+        (status = 200, description = "The task with `completed` toggled.", body = Success<Task>,
+            headers(("ETag" = String, description = "The task's new version, quoted."))),
+        Unauthorized, OthersTask, TaskNotFound, StaleVersion, InvalidInput, RateLimited,
     )
 )]
 pub async fn toggle(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
-) -> Result<JsonOk<Task>, ApiError> {
-    let found = state.store.toggle_task(id, current.user.id).await?;
-    answer(&state, id, current.user.id, found).await
+    expected: IfMatch,
+) -> Result<Tagged, ApiError> {
+    let versions = expected.versions();
+    let written = state.store.toggle_task(id, current.user.id, versions.as_deref()).await?;
+    answer(&state, id, current.user.id, written).await
 }
 
-/// Delete a task.
+/// Move a task to the trash, where `restore` can bring it back for 30 days.
 #[utoipa::path(
     delete, path = "/api/tasks/{id}", tag = "tasks", operation_id = "delete_task",
-    params(TaskPath),
+    params(TaskPath, IfMatchParam),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 204, description = "Deleted; there is no body."),
-        Unauthorized, OthersTask, TaskNotFound, InvalidInput, RateLimited,
+        (status = 204, description = "In the trash; there is no body.", links(
+            ("RestoreTask" = (operation_id = "restore_task", parameters(("id" = "$request.path.id")))),
+        )),
+        Unauthorized, OthersTask, TaskNotFound, StaleVersion, InvalidInput, RateLimited,
     )
 )]
 pub async fn delete(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(TaskPath { id }): Path<TaskPath>,
+    expected: IfMatch,
 ) -> Result<StatusCode, ApiError> {
-    if state.store.delete_task(id, current.user.id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(missing(&state, id, current.user.id).await)
-    }
+    let versions = expected.versions();
+    let written = state.store.delete_task(id, current.user.id, versions.as_deref()).await?;
+    answer(&state, id, current.user.id, written).await.map(|_| StatusCode::NO_CONTENT)
 }
 
-/// The task the caller's write or read found, or why there was none.
-async fn answer(
-    state: &AppState,
-    id: i64,
-    user_id: Uuid,
-    found: Option<TaskRecord>,
-) -> Result<JsonOk<Task>, ApiError> {
-    match found {
-        Some(task) => Ok(ok(Task::from(task))),
-        None => Err(missing(state, id, user_id).await),
+/// Bring a task back from the trash, its version raised. A task already in the list is
+/// answered as it is. At `MAX_TASKS_PER_USER` tasks a restore is refused like a create.
+#[utoipa::path(
+    post, path = "/api/tasks/{id}/restore", tag = "tasks", operation_id = "restore_task",
+    params(TaskPath, IfMatchParam),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The task, back in the list.", body = Success<Task>,
+            headers(("ETag" = String, description = "The task's version, quoted."))),
+        Unauthorized, OthersTask, TaskNotFound, StaleVersion, InvalidRestore, RateLimited,
+    )
+)]
+pub async fn restore(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(TaskPath { id }): Path<TaskPath>,
+    expected: IfMatch,
+) -> Result<Tagged, ApiError> {
+    let versions = expected.versions();
+    let cap = state.config.max_tasks_per_user;
+    let written = state.store.restore_task(id, current.user.id, versions.as_deref(), cap).await?;
+    answer(&state, id, current.user.id, written).await
+}
+
+/// `If-Match` as the write operations document it; its pattern (`*`, or entity tags
+/// separated by commas) is a subset of what `EntityTags` accepts, as is `If-None-Match`'s.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct IfMatchParam {
+    /// `*` or strong entity tags (`"3"`): the write happens only while the task is at
+    /// a version named (`*`: any), else 412 with the task as it is. Without it the
+    /// write is unconditional.
+    #[param(rename = "If-Match", pattern = r#"^\*$|^(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*$"#)]
+    if_match: Option<String>,
+}
+
+/// The task the caller's write found, or why there was none.
+async fn answer(state: &AppState, id: i64, user_id: Uuid, written: TaskWrite) -> Result<Tagged, ApiError> {
+    match written {
+        TaskWrite::Done(task) => Ok(Tagged::ok(Task::from(task))),
+        TaskWrite::Stale(task) => Err(ApiError::PreconditionFailed { current: Box::new(Task::from(task)) }),
+        TaskWrite::Full => Err(ApiError::task_limit(state.config.max_tasks_per_user)),
+        TaskWrite::Missing => Err(missing(state, id, user_id).await),
     }
 }
 

@@ -1,5 +1,7 @@
 //! `/api/tasks*`: each signed-in user's own task list.
 
+mod conditions;
+mod feed;
 mod handlers;
 
 use axum::Router;
@@ -26,6 +28,8 @@ pub fn routes(state: AppState) -> OpenApiRouter {
         .routes(routes!(handlers::create))
         .routes(routes!(handlers::get, handlers::update, handlers::delete))
         .routes(routes!(handlers::toggle))
+        .routes(routes!(handlers::restore))
+        .routes(routes!(feed::changes))
         .route_layer(from_fn_with_state(state.clone(), limit_user));
     reads.merge(others).with_state(state)
 }

@@ -1,4 +1,6 @@
-use contract::policy::{PASSWORD_CHECK_WINDOW_SECS, RATE_LIMIT_WINDOW_SECS};
+use contract::policy::{
+    IDEMPOTENCY_KEY_HOURS, PASSWORD_CHECK_WINDOW_SECS, RATE_LIMIT_WINDOW_SECS, TRASH_RETENTION_DAYS,
+};
 
 use crate::credentials::SWEEP_EVERY;
 use crate::state::AppState;
@@ -31,7 +33,8 @@ pub async fn sweep_now(state: &AppState) {
     sweep(state).await;
 }
 
-/// Expired sessions, stale reset links, and counters whose windows are over.
+/// Expired sessions, stale reset links, counters whose windows are over, trash past
+/// its retention and idempotency keys past theirs.
 async fn sweep(state: &AppState) {
     let now = chrono::Utc::now();
     match state.store.purge_expired(now - RESET_HISTORY).await {
@@ -43,5 +46,10 @@ async fn sweep(state: &AppState) {
         state.store.purge_stale(unix - 2 * RATE_LIMIT_WINDOW_SECS, unix - PASSWORD_CHECK_WINDOW_SECS).await;
     if let Err(e) = counters {
         tracing::warn!(error = %e, "could not purge expired counters");
+    }
+    let trash_before = now - chrono::Duration::days(TRASH_RETENTION_DAYS);
+    match state.store.purge_trash(trash_before, now - chrono::Duration::hours(IDEMPOTENCY_KEY_HOURS)).await {
+        Ok(rows) => tracing::info!(event = "trash_swept", rows, "old trash and idempotency keys purged"),
+        Err(e) => tracing::warn!(error = %e, "could not purge the trash"),
     }
 }

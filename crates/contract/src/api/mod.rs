@@ -12,8 +12,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{
-    Email, FieldErrors, NewTask, PageRequest, Password, ProfileChange, Signup, TaskChange, TaskDescription,
-    TaskTitle, UserName, Validator,
+    ChangeCursor, Email, FieldErrors, NewTask, PageRequest, Password, ProfileChange, Signup, TaskChange,
+    TaskDescription, TaskTitle, UserName, Validator,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +42,10 @@ pub struct Task {
     pub created_at: DateTime<Utc>,
     #[serde(deserialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change (edit, toggle, trash, restore); sent as the `ETag`, and
+    /// what `If-Match` names.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub version: i64,
 }
 
 /// `data` of signup and signin.
@@ -131,10 +135,40 @@ pub struct ErrorBody {
     pub code: ErrorCode,
     /// For people: safe to show as it is.
     pub message: String,
-    /// Field name → what is wrong with it, on `VALIDATION_ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::HashMap<String, String>>))]
-    pub details: Option<FieldErrors>,
+    pub details: Option<ErrorDetails>,
+}
+
+impl ErrorBody {
+    /// Field name → what is wrong with it, on `VALIDATION_ERROR`.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match &self.details {
+            Some(ErrorDetails::Fields(fields)) => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The task as it is now, on `PRECONDITION_FAILED`.
+    pub fn current(&self) -> Option<&Task> {
+        match &self.details {
+            Some(ErrorDetails::Current { current }) => Some(current),
+            _ => None,
+        }
+    }
+}
+
+/// What `error.details` holds: the task as it is now on `PRECONDITION_FAILED`, or a
+/// field map on `VALIDATION_ERROR`. Untagged, so the JSON is the bare object; `Current`
+/// is tried first, and only an object whose `current` is a task is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum ErrorDetails {
+    /// On `PRECONDITION_FAILED`: `{"current": <the task as it is now>}`.
+    Current { current: Task },
+    /// On `VALIDATION_ERROR`: field name → what is wrong with it.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::HashMap<String, String>))]
+    Fields(FieldErrors),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -378,6 +412,29 @@ pub struct ListQuery {
 impl ListQuery {
     pub fn parse(&self) -> Result<PageRequest, FieldErrors> {
         PageRequest::parse(self.page.as_deref(), self.limit.as_deref())
+    }
+}
+
+/// `GET /api/tasks/changes?since=`: the cursor a previous answer gave, or none for the
+/// current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ChangesQuery {
+    /// The `cursor` of an earlier answer; without it, the answer is the current cursor
+    /// and empty lists.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
+    pub since: Option<String>,
+}
+
+impl ChangesQuery {
+    pub fn parse(&self) -> Result<Option<ChangeCursor>, FieldErrors> {
+        let mut v = Validator::new();
+        let since = self.since.as_deref().map(|raw| v.check("since", ChangeCursor::parse(raw)));
+        v.finish(|| match since {
+            Some(cursor) => cursor.map(Some),
+            None => Some(None),
+        })
     }
 }
 

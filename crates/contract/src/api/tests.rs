@@ -88,7 +88,7 @@ fn error_codes_serialize_as_the_contract_names() {
 fn task_json(created_at: &str) -> String {
     format!(
         r#"{{"id":1,"user_id":"6f1c2a52-4a8e-4a43-9c43-2a7f1d0e9b10","title":"Milk","description":null,
-        "completed":false,"created_at":"{created_at}","updated_at":"2026-11-25T13:00:00Z"}}"#
+        "completed":false,"created_at":"{created_at}","updated_at":"2026-11-25T13:00:00Z","version":1}}"#
     )
 }
 
@@ -125,4 +125,27 @@ proptest::proptest! {
     fn any_text_as_a_time_is_read_or_refused(text in "\\PC{0,40}") {
         let _ = serde_json::from_str::<Task>(&task_json(&text.replace(['"', '\\'], "")));
     }
+}
+
+#[test]
+fn error_details_read_back_as_the_kind_they_were_written() {
+    let current: Task = serde_json::from_str(&task_json("2026-11-25T12:00:00Z")).unwrap();
+    let stale = ErrorBody {
+        code: ErrorCode::PreconditionFailed,
+        message: "changed".into(),
+        details: Some(ErrorDetails::Current { current: current.clone() }),
+    };
+    let json = serde_json::to_value(&stale).unwrap();
+    assert_eq!(json["details"]["current"]["version"], 1, "{json}");
+    let read: ErrorBody = serde_json::from_value(json).unwrap();
+    assert_eq!(read.current(), Some(&current));
+    assert_eq!(read.fields(), None);
+
+    let fields = r#"{"code":"VALIDATION_ERROR","message":"m","details":{"current":"a field named current"}}"#;
+    let read: ErrorBody = serde_json::from_str(fields).unwrap();
+    assert_eq!(
+        read.fields().and_then(|f| f.get("current")).map(String::as_str),
+        Some("a field named current")
+    );
+    assert_eq!(read.current(), None);
 }

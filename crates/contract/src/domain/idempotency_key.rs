@@ -32,7 +32,8 @@ mod tests {
     proptest! {
         #[test]
         fn visible_ascii_of_a_valid_length_is_kept_as_sent(key in "[!-~]{1,255}") {
-            prop_assert_eq!(IdempotencyKey::parse(key.as_bytes()).unwrap().as_str(), key.as_str());
+            let parsed = IdempotencyKey::parse(key.as_bytes()).unwrap();
+            prop_assert_eq!(parsed.as_str(), key.as_str());
         }
 
         #[test]

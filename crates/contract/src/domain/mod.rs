@@ -4,6 +4,7 @@
 mod account;
 mod cursor;
 mod email;
+mod entity_tag;
 mod idempotency_key;
 mod page;
 mod password;
@@ -19,6 +20,7 @@ pub use cursor::ChangeCursor;
 #[cfg(target_arch = "wasm32")]
 pub use email::use_browser_lower_case;
 pub use email::{Email, MAX_LEN as EMAIL_MAX_CHARS};
+pub use entity_tag::{EntityTag, EntityTags, version_tag};
 pub use idempotency_key::{IdempotencyKey, MAX_LEN as IDEMPOTENCY_KEY_MAX_LEN};
 pub use page::{DEFAULT_LIMIT, MAX_LIMIT, PageRequest};
 pub use password::{MAX_BYTES as PASSWORD_MAX_BYTES, MIN_BYTES as PASSWORD_MIN_BYTES, Password};
