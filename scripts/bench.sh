@@ -2,10 +2,12 @@
 # Benchmarks the release `server` on Postgres (127.0.0.1:5432, or TEST_DATABASE_URL)
 # and SQLite, runs Lighthouse on the web app it serves, and appends the report to
 # bench/RESULTS.md.
-#   scripts/bench.sh           full run (about 12 minutes on 2 cores); extra arguments go to
-#                              the bench binary (`--seconds N` per endpoint, 10 by default)
+#   scripts/bench.sh           full run (about 25 minutes on 2 cores: the soak and the
+#                              accounts of up to 50,000 tasks take half); extra arguments go
+#                              to the bench binary (`--seconds N` per endpoint, 10 by default)
 #   scripts/bench.sh --quick   a few seconds, to keep the load harness working; no
-#                              Lighthouse (a minute more); records nothing
+#                              Lighthouse (a minute more), accounts of 25 and 200 tasks only,
+#                              1-second soak rounds; records nothing
 #   scripts/bench.sh --lighthouse   only the web app's section (about a minute); prints it,
 #                              records nothing
 set -euo pipefail

@@ -11,6 +11,7 @@ pub struct Connection {
 
 pub struct Reply {
     pub status: u16,
+    pub body: Vec<u8>,
 }
 
 impl Connection {
@@ -65,6 +66,7 @@ impl Connection {
         }
         let status = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
         let mut length = 0;
+        let mut chunked = false;
         loop {
             line.clear();
             self.stream.read_line(&mut line).await?;
@@ -72,14 +74,42 @@ impl Connection {
             if header.is_empty() {
                 break;
             }
-            if let Some((name, value)) = header.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = value.trim().eq_ignore_ascii_case("chunked");
+                }
             }
         }
+        let body = if chunked { self.chunks().await? } else { self.exact(length).await? };
+        Ok(Reply { status, body })
+    }
+
+    async fn exact(&mut self, length: usize) -> std::io::Result<Vec<u8>> {
         let mut body = vec![0; length];
         self.stream.read_exact(&mut body).await?;
-        Ok(Reply { status })
+        Ok(body)
+    }
+
+    /// A chunked body (the export streams one): each chunk's hex size on a line, the
+    /// chunk and its line end, until a chunk of size 0 and the empty trailer line.
+    async fn chunks(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut body = Vec::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).await?;
+            let size = line.trim_end().split(';').next().unwrap_or_default();
+            let size = usize::from_str_radix(size, 16)
+                .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "bad chunk size"))?;
+            if size == 0 {
+                line.clear();
+                self.stream.read_line(&mut line).await?;
+                return Ok(body);
+            }
+            body.extend(self.exact(size + 2).await?);
+            body.truncate(body.len() - 2);
+        }
     }
 }

@@ -37,7 +37,9 @@ pub async fn run(port: u16, fixture: Arc<Fixture>, op: Op, connections: usize, d
                     let Some((method, path, token, body)) = fixture.request(op, worker, n) else { break };
                     let sent = Instant::now();
                     match connection.send(method, &path, token, body.as_deref()).await {
-                        Ok(reply) if reply.status == op.expected() => latencies.push(sent.elapsed()),
+                        Ok(reply) if reply.status == op.resolve(n).expected() => {
+                            latencies.push(sent.elapsed())
+                        }
                         _ => errors += 1,
                     }
                 }

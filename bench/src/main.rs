@@ -1,8 +1,10 @@
 //! `bench [--quick] [--seconds N] [--server PATH] [--record] [--lighthouse FILE]`: seeds each store,
 //! drives the `server` binary with 64 connections per endpoint, runs the pgbench ceiling
-//! on Postgres, and prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown
+//! on Postgres, soaks it, times the list as accounts grow, counts each endpoint's
+//! statements on Postgres, and prints (with `--record`, appends to `bench/RESULTS.md`) a Markdown
 //! report, ending with the web app's section that `bench/lighthouse/run.mjs` wrote to FILE.
 
+mod growth;
 mod http;
 mod lambda;
 mod load;
@@ -11,6 +13,8 @@ mod pgbench;
 mod report;
 mod seed;
 mod server;
+mod soak;
+mod statements;
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +38,12 @@ pub struct Plan {
     pub quick: bool,
     /// 12 in a full run, as in production; 4 in a quick run, which measures nothing.
     pub bcrypt_cost: u32,
+    /// Each of the soak's rounds.
+    pub soak_round: Duration,
+    /// The account sizes the list is measured at.
+    pub sizes: &'static growth::Sizes,
+    /// Requests per endpoint whose statements are counted.
+    pub counted_requests: usize,
 }
 
 pub struct StoreResult {
@@ -50,6 +60,10 @@ pub struct StoreResult {
     pub lambda_cold_start: Option<Duration>,
     /// pgbench transactions per second of each `pgbench::Script` (Postgres only).
     pub ceilings: Vec<pgbench::Ceiling>,
+    pub soak: Vec<soak::Round>,
+    pub growth: growth::Growth,
+    /// Statements per request, counted on the wire (Postgres only).
+    pub statements: Option<statements::Counts>,
 }
 
 #[tokio::main]
@@ -82,6 +96,9 @@ async fn main() {
             lambda,
             quick,
             bcrypt_cost: 4,
+            soak_round: Duration::from_secs(1),
+            sizes: &growth::QUICK,
+            counted_requests: 5,
         }
     } else {
         Plan {
@@ -92,6 +109,9 @@ async fn main() {
             lambda,
             quick,
             bcrypt_cost: 12,
+            soak_round: Duration::from_secs(30),
+            sizes: &growth::FULL,
+            counted_requests: 100,
         }
     };
 
@@ -156,6 +176,7 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
     };
 
     let server = server::Server::start(&plan.server, url).await;
+    let startup = server.startup;
     let mut endpoints = Vec::new();
     for op in [Op::List, Op::GetOne, Op::Create, Op::Update, Op::Toggle, Op::Delete, Op::Signin] {
         eprintln!("== {store}: {}", op.label());
@@ -166,19 +187,37 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
     let storm = tokio::spawn(load::run(server.port, fixture.clone(), Op::Signin, 32, plan.duration));
     let list_during_storm_32 = load::run(server.port, fixture.clone(), Op::List, 32, plan.duration).await;
     let _ = storm.await;
+    let peak_rss_mib = server.peak_rss_mib();
+    eprintln!("== {store}: soak, {} rounds of {} s", soak::ROUNDS, plan.soak_round.as_secs());
+    // Accounts of their own, which start at the seeded size, and sessions the signin
+    // runs above cannot have trimmed.
+    let soak_fixture = seed::seed(&state, plan.users, plan.tasks_per_user).await;
+    let soak = soak::run(&server, soak_fixture, CONNECTIONS, plan.soak_round).await;
+    eprintln!("== {store}: the list at {:?} tasks per account", plan.sizes.accounts);
+    let growth = growth::measure(&state, &server, plan.sizes).await;
+    drop(server);
+    let statements = if store == "Postgres" {
+        eprintln!("== {store}: statements per request");
+        Some(statements::count(&plan.server, url, &state, &fixture, plan.counted_requests).await)
+    } else {
+        None
+    };
 
     StoreResult {
         store,
         seed_time,
-        startup: server.startup,
+        startup,
         endpoints,
         signin_single,
         bcrypt_verify: bcrypt_verify_time(plan.bcrypt_cost),
         list_alone_32,
         list_during_storm_32,
-        peak_rss_mib: server.peak_rss_mib(),
+        peak_rss_mib,
         lambda_cold_start: lambda::cold_start(&plan.lambda, url, server::JWT_SECRET).await,
         ceilings,
+        soak,
+        growth,
+        statements,
     }
 }
 

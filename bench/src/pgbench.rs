@@ -61,8 +61,11 @@ impl Script {
     pub fn text(self) -> String {
         let session = bind(sql::SESSION_USER, &[":sid", ":uid", "now()"]);
         let page = bind(sql::LIST_TASKS, &[":uid", "10", "0"]);
-        let hit =
-            bind(sql::HIT_RATE_LIMIT, &["'user:' || :uid", "(extract(epoch from now())::bigint / 60) * 60"]);
+        let window = "(extract(epoch from now())::bigint / 60) * 60";
+        let hit = bind(sql::HIT_RATE_LIMIT, &["'user:' || :uid", window]);
+        // The list counts its hit in its own statement.
+        let page_counting_hit =
+            bind(sql::LIST_TASKS_COUNTING_HIT.as_str(), &["'user:' || :uid", window, ":uid", "10", "0"]);
         // A create takes the user's next change position (the row lock and the count
         // under the cap), then inserts at it, in one transaction, as the store does.
         let cap = backend::config::DEFAULT_MAX_TASKS_PER_USER.to_string();
@@ -75,7 +78,7 @@ impl Script {
             Script::Pick => &[],
             Script::Page => &[&page],
             Script::ListEssential => &[&session, &page],
-            Script::ListSent => &[&hit, &page],
+            Script::ListSent => &[&page_counting_hit],
             Script::CreateEssential => &[&session, &insert],
             Script::CreateSent => &[&hit, &insert],
         };

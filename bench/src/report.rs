@@ -110,11 +110,145 @@ pub fn markdown(plan: &Plan, results: &[StoreResult]) -> String {
             r.lambda_cold_start.map_or_else(|| "no answer".to_owned(), |d| format!("{} ms", ms(d)))
         );
         let _ = writeln!(out, "- Seeding through the store: {:.1} s\n", r.seed_time.as_secs_f64());
+        growth(&mut out, r);
+        soak(&mut out, plan, r);
+        statements(&mut out, r);
     }
     out
 }
 
-/// The targets of issue 12, each marked met or missed from this run's own figures.
+fn ms2(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+/// The list at each account size, the deep pages, the feed and the export.
+fn growth(out: &mut String, r: &StoreResult) {
+    let g = &r.growth;
+    let _ = writeln!(
+        out,
+        "#### {}: the list as accounts grow (filled through the API in {:.1} s; one client, median of each)\n",
+        r.store,
+        g.fill_time.as_secs_f64()
+    );
+    let _ = writeln!(out, "| tasks in the account | GET /api/tasks?limit=10&page=1, ms | × the smallest |");
+    let _ = writeln!(out, "|---:|---:|---:|");
+    let base = g.first_page.first().map_or(Duration::ZERO, |(_, d)| *d);
+    for (size, median) in &g.first_page {
+        let _ = writeln!(out, "| {size} | {} | {:.2} |", ms2(*median), ratio(*median, base));
+    }
+    let largest = g.first_page.last().map_or(0, |(size, _)| *size);
+    let pages: Vec<String> =
+        g.deep_pages.iter().map(|(page, d)| format!("page {page}: {} ms", ms2(*d))).collect();
+    let _ = writeln!(out, "\n- Deep pages at {largest} tasks (limit 10): {}", pages.join(", "));
+    let deepest = g.deep_pages.iter().take_while(|(_, d)| *d < crate::growth::DEEP_PAGE_BOUND).last();
+    let _ = writeln!(
+        out,
+        "- Deepest page measured under {} ms at {largest} tasks: {}",
+        ms2(crate::growth::DEEP_PAGE_BOUND),
+        deepest.map_or_else(
+            || "none".to_owned(),
+            |(page, _)| format!("page {page} (offset {})", (page - 1) * 10)
+        )
+    );
+    match &g.feed {
+        Some(feed) => {
+            let at: Vec<String> =
+                feed.iter().map(|(size, d)| format!("{} ms at {size} tasks", ms2(*d))).collect();
+            let _ = writeln!(out, "- Changes feed, one change since the cursor: {}", at.join(", "));
+        }
+        None => {
+            let _ = writeln!(out, "- Changes feed: not on this commit");
+        }
+    }
+    let e = &g.export;
+    let _ = writeln!(
+        out,
+        "- Export of {} tasks: {:.1} MB in {} ms; server RSS {:.1} MiB before, peak {:.1} MiB during it",
+        e.tasks,
+        e.bytes as f64 / 1e6,
+        ms(e.took),
+        e.rss_before_mib,
+        e.peak_rss_mib
+    );
+    let within = base > Duration::ZERO && g.first_page.iter().all(|(_, d)| ratio(*d, base) <= 1.5);
+    let _ = writeln!(
+        out,
+        "- Goal, page 1 within 1.5 × the {}-task time at every size: {}\n",
+        g.first_page.first().map_or(0, |(size, _)| *size),
+        if within { "met" } else { "missed" }
+    );
+}
+
+fn ratio(d: Duration, base: Duration) -> f64 {
+    d.as_secs_f64() / base.as_secs_f64().max(1e-9)
+}
+
+fn soak(out: &mut String, plan: &Plan, r: &StoreResult) {
+    let _ = writeln!(
+        out,
+        "#### {}: soak, {} connections, 30 % creates and 70 % list reads, {} rounds of {} s\n",
+        r.store,
+        crate::CONNECTIONS,
+        r.soak.len(),
+        plan.soak_round.as_secs()
+    );
+    let _ = writeln!(out, "| round | req/s | p50 ms | p99 ms | non-2xx | server RSS MiB at its end |");
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|");
+    for (i, round) in r.soak.iter().enumerate() {
+        let s = &round.stats;
+        let _ = writeln!(
+            out,
+            "| {} | {:.0} | {} | {} | {} | {:.1} |",
+            i + 1,
+            s.rps,
+            ms(s.p50),
+            ms(s.p99),
+            s.errors,
+            round.rss_mib
+        );
+    }
+    if let (Some(first), Some(last)) = (r.soak.first(), r.soak.last()) {
+        let held = last.stats.rps / first.stats.rps.max(1.0);
+        let errors: usize = r.soak.iter().map(|round| round.stats.errors).sum();
+        let flat = last.rss_mib <= first.rss_mib * 1.15;
+        let _ = writeln!(
+            out,
+            "\n- Goal, the last round ≥ 0.8 × the first, no non-2xx, flat RSS (the last within 15 % of the first): {held:.2}, {errors} non-2xx, RSS {:.1} → {:.1} MiB, {}\n",
+            first.rss_mib,
+            last.rss_mib,
+            if held >= 0.8 && errors == 0 && flat { "met" } else { "missed" }
+        );
+    }
+}
+
+fn statements(out: &mut String, r: &StoreResult) {
+    let Some(counts) = &r.statements else { return };
+    let _ = writeln!(
+        out,
+        "#### {}: statements per request (Execute and simple Query messages on the wire, requests one at a time)\n",
+        r.store
+    );
+    let _ = writeln!(out, "| endpoint | statements per request, session cached |");
+    let _ = writeln!(out, "|---|---:|");
+    for (op, count) in &counts.cached {
+        let count = count.map_or_else(|| "not on this commit".to_owned(), |c| format!("{c:.2}"));
+        let _ = writeln!(out, "| {} | {count} |", op.label());
+    }
+    let _ = writeln!(
+        out,
+        "\n- GET list by a session the server has not cached yet: {:.2}",
+        counts.list_first_use
+    );
+    let list = counts.cached.iter().find(|(op, _)| *op == Op::List).and_then(|(_, c)| *c).unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "- Goal, 1 statement per GET list when the session is cached: {list:.2}, {}\n",
+        if (list - 1.0).abs() < 0.005 { "met" } else { "missed" }
+    );
+}
+
+/// The targets of issues 12 and 29 (which raised the ceiling ratio to 0.9 and set the CPU
+/// bound at 80 µs), each marked met or missed from this run's own figures.
 fn goals(out: &mut String, r: &StoreResult) {
     let mark = |met: bool| if met { "met" } else { "missed" };
     let list = r.endpoints.iter().find(|(op, _)| *op == Op::List).map(|(_, s)| s);
@@ -124,13 +258,13 @@ fn goals(out: &mut String, r: &StoreResult) {
         let ratio = list.rps / essential.tps.max(1.0);
         let _ = writeln!(
             out,
-            "- Goal, GET list ≥ 0.5 × its essential-SQL ceiling: {ratio:.2}, {}",
-            mark(ratio >= 0.5)
+            "- Goal, GET list ≥ 0.9 × its essential-SQL ceiling: {ratio:.2}, {}",
+            mark(ratio >= 0.9)
         );
     }
     if let Some(list) = list {
         let cpu = list.cpu_per_request.as_secs_f64() * 1e6;
-        let _ = writeln!(out, "- Goal, server CPU ≤ 60 µs per GET list: {cpu:.0} µs, {}", mark(cpu <= 60.0));
+        let _ = writeln!(out, "- Goal, server CPU ≤ 80 µs per GET list: {cpu:.0} µs, {}", mark(cpu <= 80.0));
     }
     let slow: Vec<String> = r
         .endpoints

@@ -34,7 +34,7 @@ impl Fixture {
         let user = &self.users[(worker + n * 7) % self.users.len()];
         let token = Some(user.token.as_str());
         let task = user.tasks[n % user.tasks.len()];
-        Some(match op {
+        Some(match op.resolve(n) {
             Op::List => ("GET", "/api/tasks?limit=10".into(), token, None),
             Op::GetOne => ("GET", format!("/api/tasks/{task}"), token, None),
             Op::Create => {
@@ -58,6 +58,9 @@ impl Fixture {
                 let body = format!(r#"{{"email":"{}","password":"{PASSWORD}"}}"#, user.email);
                 ("POST", "/api/auth/signin".into(), None, Some(body))
             }
+            Op::Export => ("GET", "/api/auth/export".into(), token, None),
+            Op::Changes => ("GET", "/api/tasks/changes".into(), token, None),
+            Op::Soak => unreachable!("resolved above"),
         })
     }
 }

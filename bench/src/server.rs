@@ -7,6 +7,9 @@ use crate::http::Connection;
 
 pub const JWT_SECRET: &str = "benchmark-secret-benchmark-secret-benchmark";
 
+/// Above the largest account size the benchmark fills.
+pub const MAX_TASKS_PER_USER: usize = 100_000;
+
 pub struct Server {
     pub port: u16,
     pub startup: Duration,
@@ -29,6 +32,8 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env("AUTH_RATE_LIMIT_PER_MINUTE", "100000000")
             .env("TASKS_RATE_LIMIT_PER_MINUTE", "100000000")
+            // Room for the largest account the list is measured at.
+            .env("MAX_TASKS_PER_USER", MAX_TASKS_PER_USER.to_string())
             .stdout(Stdio::null())
             .spawn()
             .expect("start the server binary");
@@ -58,10 +63,25 @@ impl Server {
 
     /// Peak resident memory so far (`VmHWM`), in MiB.
     pub fn peak_rss_mib(&self) -> f64 {
+        self.status_mib("VmHWM:")
+    }
+
+    /// Resident memory now (`VmRSS`), in MiB.
+    pub fn rss_mib(&self) -> f64 {
+        self.status_mib("VmRSS:")
+    }
+
+    /// Starts the peak over from the current resident memory (Linux: `5` into
+    /// `/proc/<pid>/clear_refs`), so the next `peak_rss_mib` is the peak of what follows.
+    pub fn reset_peak_rss(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+    }
+
+    fn status_mib(&self, field: &str) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .find_map(|line| line.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
             .map_or(0.0, |kib| kib / 1024.0)
     }

@@ -20,7 +20,7 @@ use contract::api::User;
 use contract::domain::{Email, Password, UserName};
 use store::{self, NewUser, Store};
 
-use crate::TempDir;
+use crate::{StatementCounter, TempDir};
 
 /// The password of every user made by `TestApp::user`.
 pub const TEST_PASSWORD: &str = "correct horse";
@@ -103,6 +103,17 @@ impl TestApp {
     pub async fn postgres(router: fn(AppState) -> Router, vars: &[(&str, &str)]) -> Option<Self> {
         let url = fresh_postgres_database().await?;
         Some(Self::start(router, &url, vars, Backend::Postgres, None).await)
+    }
+
+    /// An app on a fresh Postgres database reached through a `StatementCounter`, to
+    /// count the statements its requests send.
+    pub async fn postgres_counted(
+        router: fn(AppState) -> Router,
+        vars: &[(&str, &str)],
+    ) -> Option<(Self, StatementCounter)> {
+        let url = fresh_postgres_database().await?;
+        let (counter, counted_url) = StatementCounter::in_front_of(&url).await.expect("statement counter");
+        Some((Self::start(router, &counted_url, vars, Backend::Postgres, None).await, counter))
     }
 
     /// An app on a SQLite file whose configuration is read as a Lambda function reads

@@ -2,7 +2,7 @@
 //!
 //! An app over a fresh database of either backend, requests through the router, API
 //! Gateway events through the Lambda entry, a real SMTP server, temporary folders, and
-//! a fault-injection TCP proxy.
+//! a fault-injection TCP proxy, and one that counts the statements sent to Postgres.
 
 mod app;
 mod events;
@@ -11,6 +11,7 @@ pub mod logs;
 pub mod no_store;
 pub mod reset_flow;
 pub mod smtp;
+mod statement_counter;
 mod temp_dir;
 
 pub use app::{
@@ -19,4 +20,5 @@ pub use app::{
 };
 pub use events::{CLOUDFRONT_HOST, body_json, v1_event, v2_event, via_cloudfront};
 pub use fault_proxy::{FaultProxy, Mode};
+pub use statement_counter::StatementCounter;
 pub use temp_dir::{TempDir, free_port};

@@ -3,6 +3,9 @@
 
 use sqlx::Database;
 use sqlx::migrate::Migrator;
+use uuid::Uuid;
+
+use crate::{BucketHit, TaskPage};
 
 pub(crate) trait Backend: Database {
     /// The migrations under `migrations/<backend>`, embedded at build time.
@@ -16,4 +19,15 @@ pub(crate) trait Backend: Database {
     /// after they commit. SQLite does, as nothing else would; Postgres does not: every
     /// instance hears every write through the database (LISTEN/NOTIFY), its own included.
     const PUBLISHES_CHANGES: bool;
+
+    /// The page of `LIST_TASKS` and the account's total, with `hit` counted first, on one
+    /// connection in as few round trips as the backend can: one statement on Postgres,
+    /// two or three in-process on SQLite.
+    fn page_counting_hit<'c>(
+        conn: &'c mut Self::Connection,
+        user_id: Uuid,
+        limit: i64,
+        offset: i64,
+        hit: BucketHit<'c>,
+    ) -> impl Future<Output = Result<TaskPage, sqlx::Error>> + Send + 'c;
 }

@@ -76,6 +76,23 @@ struct PagedTask {
     total: i64,
 }
 
+/// A rate-limit hit to count with a request's own statement: one on `bucket` in the
+/// fixed window starting at `window_start` (Unix seconds), as `Store::hit_rate_limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct BucketHit<'a> {
+    pub bucket: &'a str,
+    pub window_start: i64,
+}
+
+/// A page of the user's tasks, newest first, how many they have in all, and the
+/// rate-limit hit counted with it.
+#[derive(Debug)]
+pub struct TaskPage {
+    pub tasks: Vec<TaskRecord>,
+    pub total: u64,
+    pub hit: RateHit,
+}
+
 /// A task the changes feed reads: its latest state, the position of its last change,
 /// and whether that change put it in the trash.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -227,12 +244,15 @@ pub trait Store: Send + Sync + 'static {
         task: &NewTask,
         cap: u32,
     ) -> Result<KeyedCreate, StoreError>;
-    /// A page of the user's tasks, newest first, and how many they have in all.
+    /// A page of the user's tasks, newest first, and how many they have in all, with
+    /// `hit` counted in the same round trip (as `hit_rate_limit` counts it), so that a
+    /// rate-limited read costs one. The hit counts even when the page is refused after.
     async fn list_tasks(
         &self,
         user_id: Uuid,
         page: PageRequest,
-    ) -> Result<(Vec<TaskRecord>, u64), StoreError>;
+        hit: BucketHit<'_>,
+    ) -> Result<TaskPage, StoreError>;
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError>;
     /// The user's task, unless it is in the trash.
     async fn task(&self, id: i64, user_id: Uuid) -> Result<Option<TaskRecord>, StoreError>;

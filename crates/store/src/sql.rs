@@ -4,6 +4,8 @@
 //! text serves both; what differs between them lives in the migrations and the pool
 //! options.
 
+use std::sync::LazyLock;
+
 pub const PING: &str = "SELECT 1";
 /// How long `SELECT 1` may take before the database counts as down.
 pub const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -61,6 +63,19 @@ pub const LIST_TASKS: &str = "SELECT id, user_id, title, description, completed,
     FROM tasks WHERE user_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2 OFFSET $3";
 
 pub const COUNT_TASKS: &str = "SELECT task_count FROM users WHERE id = $1";
+
+/// `HIT_RATE_LIMIT` and `LIST_TASKS` in one statement (Postgres), with the hit's `$1`
+/// and `$2` first. The hit and the account's total come back on every row, and on one
+/// row of NULL task columns when the page is empty.
+pub static LIST_TASKS_COUNTING_HIT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH hit AS ({HIT_RATE_LIMIT}) \
+        SELECT hit.hits, hit.window_start, ({}) AS account_total, page.* \
+        FROM hit LEFT JOIN ({}) page ON TRUE ORDER BY page.id DESC",
+        after_parameters(COUNT_TASKS, 2),
+        after_parameters(LIST_TASKS, 2)
+    )
+});
 
 /// Trashed tasks included: someone else's task is theirs, in their trash or not.
 pub const TASK_OWNER: &str = "SELECT user_id FROM tasks WHERE id = $1";
@@ -248,3 +263,53 @@ pub const DELETE_USER: &str = "DELETE FROM users WHERE id = $1";
 pub const LOCK_USER_IF_STILL_VERIFIED: &str = "UPDATE users SET updated_at = updated_at \
     WHERE id = $1 AND ($2 IS NULL OR password_hash = $2) \
     AND EXISTS (SELECT 1 FROM sessions WHERE id = $3 AND user_id = $1 AND expires_at > $4)";
+
+/// `statement` with every placeholder `$n` raised to `$(n + by)`, so that it can follow
+/// another statement's `by` parameters in one text.
+fn after_parameters(statement: &str, by: usize) -> String {
+    let mut out = String::with_capacity(statement.len() + 8);
+    let mut rest = statement;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::after_parameters;
+
+    #[test]
+    fn placeholders_move_past_the_first_statement() {
+        assert_eq!(after_parameters("a = $1 AND b = $10 LIMIT $2", 2), "a = $3 AND b = $12 LIMIT $4");
+        assert_eq!(after_parameters("no parameters, a lone $ sign", 3), "no parameters, a lone $ sign");
+    }
+
+    proptest! {
+        /// Text between the placeholders stays as it was, and each placeholder moves by
+        /// exactly `by`.
+        #[test]
+        fn only_placeholders_change(
+            parts in prop::collection::vec(("[a-z =(),']{0,12}", 1usize..40), 0..12),
+            tail in "[a-z =(),']{0,12}",
+            by in 0usize..10,
+        ) {
+            let text = |shift: usize| {
+                let mut text: String = parts.iter().map(|(words, n)| format!("{words}${}", n + shift)).collect();
+                text.push_str(&tail);
+                text
+            };
+            prop_assert_eq!(after_parameters(&text(0), by), text(by));
+        }
+    }
+}

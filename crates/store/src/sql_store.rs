@@ -14,9 +14,9 @@ use crate::backend::Backend;
 use crate::guard::Guard;
 use crate::task_changes::{self, Refused, Step};
 use crate::{
-    Change, ChangeBus, ChangedTask, Device, KeyedCreate, NewPasswordReset, NewSession, NewUser, PagedTask,
-    RateHit, SessionRecord, StillVerified, Store, StoreError, TaskRecord, TaskWrite, UserChange, UserRecord,
-    email_taken, now, sql,
+    BucketHit, Change, ChangeBus, ChangedTask, Device, KeyedCreate, NewPasswordReset, NewSession, NewUser,
+    PagedTask, RateHit, SessionRecord, StillVerified, Store, StoreError, TaskPage, TaskRecord, TaskWrite,
+    UserChange, UserRecord, email_taken, now, sql,
 };
 
 /// A store over one backend's pool. Every query runs on the connection its guard hands
@@ -278,32 +278,16 @@ where
         &self,
         user_id: Uuid,
         page: PageRequest,
-    ) -> Result<(Vec<TaskRecord>, u64), StoreError> {
+        hit: BucketHit<'_>,
+    ) -> Result<TaskPage, StoreError> {
         let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
-        let rows: Vec<PagedTask> = self
-            .guard
-            .retrying(|mut conn| async move {
-                sqlx::query_as(sql::LIST_TASKS)
-                    .bind(user_id)
-                    .bind(i64::from(page.limit()))
-                    .bind(offset)
-                    .fetch_all(&mut *conn)
-                    .await
-            })
-            .await?;
-        let total: i64 = match rows.first() {
-            Some(row) => row.total,
-            None if offset == 0 => 0,
-            None => self
-                .guard
-                .retrying(|mut conn| async move {
-                    sqlx::query_scalar(sql::COUNT_TASKS).bind(user_id).fetch_optional(&mut *conn).await
-                })
-                .await?
-                .unwrap_or_default(),
-        };
-        let tasks = rows.into_iter().map(|row| row.task).collect();
-        Ok((tasks, u64::try_from(total).unwrap_or_default()))
+        let limit = i64::from(page.limit());
+        // `once`: a retry after a lost reply would count the hit twice.
+        self.guard
+            .once(
+                |mut conn| async move { DB::page_counting_hit(&mut conn, user_id, limit, offset, hit).await },
+            )
+            .await
     }
 
     async fn task_owner(&self, id: i64) -> Result<Option<Uuid>, StoreError> {

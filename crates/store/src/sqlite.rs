@@ -1,12 +1,15 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use uuid::Uuid;
 
 use crate::backend::Backend;
 use crate::guard::Guard;
 use crate::sql_store::SqlStore;
-use crate::{ChangeBus, DatabaseSettings};
+use crate::{BucketHit, ChangeBus, DatabaseSettings, PagedTask, TaskPage, sql};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -20,6 +23,40 @@ impl Backend for Sqlite {
     }
 
     const PUBLISHES_CHANGES: bool = true;
+
+    /// Statements on one connection, with no network between them: the hit, the page
+    /// with the total, and the total alone when the page is empty. Not one transaction:
+    /// the hit's write lock would then be held while the page is read, and every list
+    /// would queue behind every other.
+    async fn page_counting_hit<'c>(
+        conn: &'c mut SqliteConnection,
+        user_id: Uuid,
+        limit: i64,
+        offset: i64,
+        hit: BucketHit<'c>,
+    ) -> Result<TaskPage, sqlx::Error> {
+        let hit = sqlx::query_as(sql::HIT_RATE_LIMIT)
+            .bind(hit.bucket)
+            .bind(hit.window_start)
+            .fetch_one(&mut *conn)
+            .await?;
+        let rows: Vec<PagedTask> = sqlx::query_as(sql::LIST_TASKS)
+            .bind(user_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *conn)
+            .await?;
+        let total = match rows.first() {
+            Some(row) => row.total,
+            None => sqlx::query_scalar(sql::COUNT_TASKS)
+                .bind(user_id)
+                .fetch_optional(&mut *conn)
+                .await?
+                .unwrap_or_default(),
+        };
+        let tasks = rows.into_iter().map(|row| row.task).collect();
+        Ok(TaskPage { tasks, total: u64::try_from(total).unwrap_or_default(), hit })
+    }
 }
 
 impl SqlStore<Sqlite> {

@@ -1,7 +1,8 @@
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use backend::auth::CurrentUser;
+use backend::auth::{CarriedHit, CurrentUser};
 use backend::http::{Json, JsonOk, Path, Query, page};
 use backend::{ApiError, AppState};
 use contract::api::{CreateTaskRequest, ListQuery, Pagination, Success, Task, UpdateTaskRequest};
@@ -10,7 +11,7 @@ use contract::openapi::{
     RateLimited, StaleVersion, TaskNotFound, Unauthorized, UnsupportedMediaType,
 };
 use serde::Deserialize;
-use store::{KeyedCreate, TaskWrite};
+use store::{BucketHit, KeyedCreate, RateHit, TaskPage, TaskWrite};
 
 use crate::conditions::{IdempotencyKeyHeader, IfMatch, IfNoneMatch, Tagged, not_modified};
 use utoipa::IntoParams;
@@ -38,17 +39,20 @@ const CREATED_ID: &str = "$response.body#/data/id";
         Unauthorized, InvalidInput, RateLimited,
     )
 )]
+/// The rate-limit hit travels with the page (`limit_user_reads` judges it after).
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
+    carried: CarriedHit,
     Query(query): Query<ListQuery>,
-) -> Result<JsonOk<Vec<Task>>, ApiError> {
+) -> Result<(Extension<RateHit>, JsonOk<Vec<Task>>), ApiError> {
     let request = query.parse().map_err(ApiError::invalid_fields)?;
-    let (rows, total) = state.store.list_tasks(current.user.id, request).await?;
-    let tasks = rows.into_iter().map(Task::from).collect();
+    let hit = BucketHit { bucket: &carried.bucket, window_start: carried.window_start };
+    let TaskPage { tasks, total, hit } = state.store.list_tasks(current.user.id, request, hit).await?;
+    let tasks = tasks.into_iter().map(Task::from).collect();
     let pagination =
         Pagination { page: request.page(), limit: request.limit(), total, pages: request.pages(total) };
-    Ok(page(tasks, pagination))
+    Ok((Extension(hit), page(tasks, pagination)))
 }
 
 /// Create a task. With `Idempotency-Key`, a retry of the same request replays the first

@@ -42,9 +42,10 @@ async fn fifty_clients_times_twenty_creates_give_exactly_a_thousand_rows() {
         let mut rows = 0;
         for (user, _) in &users {
             let page = contract::domain::PageRequest::parse(None, Some("100")).expect("page");
-            let (tasks, total) = app.store().list_tasks(user.id, page).await.expect("list");
-            assert_eq!((tasks.len(), total), (20, 20), "{:?}", app.backend);
-            rows += total;
+            let hit = store::BucketHit { bucket: "test", window_start: 0 };
+            let listed = app.store().list_tasks(user.id, page, hit).await.expect("list");
+            assert_eq!((listed.tasks.len(), listed.total), (20, 20), "{:?}", app.backend);
+            rows += listed.total;
         }
         assert_eq!((acknowledged, rows), (1000, 1000), "{:?}", app.backend);
     }

@@ -36,7 +36,11 @@ impl FromRequestParts<AppState> for CurrentUser {
         {
             return Err(ApiError::Forbidden("This request came from an origin that is not allowed."));
         }
-        super::record_last_seen(state, token.claims.jti).await;
+        // Behind `limit_user_reads` the request may still be refused after it ran; the
+        // limit records the last-seen time once it is not.
+        if parts.extensions.get::<super::CarriedHit>().is_none() {
+            super::record_last_seen(state, token.claims.jti).await;
+        }
         Ok(Self { user, session_id: token.claims.jti })
     }
 }

@@ -20,7 +20,7 @@ pub use device::SessionDevice;
 pub use device_cookie::{DEVICE_COOKIE, cleared_device_cookie, presented_device, remember_device};
 pub use last_seen::record_last_seen;
 pub use password_check::{check_password, check_password_on_device};
-pub use rate_limit::{limit_credentials, limit_user};
+pub use rate_limit::{CarriedHit, limit_credentials, limit_user, limit_user_reads};
 pub use reset_token::{ResetToken, hash_reset_token};
 pub use session::{MAX_SESSIONS_PER_USER, start_session};
 pub use sweep::{RESET_HISTORY, sweep_if_due, sweep_now, sweep_periodically};

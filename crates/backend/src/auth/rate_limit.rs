@@ -1,14 +1,17 @@
 use std::net::IpAddr;
 
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use contract::policy::RATE_LIMIT_WINDOW_SECS;
 use ipnet::Ipv6Net;
 
-use crate::auth::{LiveSession, VerifiedToken};
+use store::RateHit;
+
+use crate::auth::{LiveSession, VerifiedToken, record_last_seen};
 use crate::error::ApiError;
 use crate::http::ClientIp;
 use crate::state::AppState;
@@ -16,15 +19,14 @@ use crate::state::AppState;
 /// Limits the credential endpoints per client IP. It runs before the body is read, so
 /// a refused request costs no bcrypt work.
 pub async fn limit_credentials(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let bucket = address_bucket(&req);
+    let bucket = address_bucket(req.extensions());
     let limit = state.config.auth_rate_limit_per_minute;
     enforce(&state, bucket, limit, next.run(req)).await
 }
 
 /// The credential bucket of the request's client address.
-fn address_bucket(req: &Request) -> String {
-    let client =
-        req.extensions().get::<ClientIp>().map_or_else(|| "unknown".to_owned(), |ip| client_bucket(ip.0));
+fn address_bucket(extensions: &Extensions) -> String {
+    let client = extensions.get::<ClientIp>().map_or_else(|| "unknown".to_owned(), |ip| client_bucket(ip.0));
     format!("auth:{client}")
 }
 
@@ -47,23 +49,109 @@ fn client_bucket(ip: IpAddr) -> String {
 /// not use up its owner's limit. It is charged to its client address's credential
 /// bucket instead, as a failed credential, and answered 401.
 pub async fn limit_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(token) = VerifiedToken::of(req.headers(), &state.tokens) else {
-        return next.run(req).await;
+    let live = match signed_in(&state, req.headers(), req.extensions()).await {
+        Caller::Live(live) => live,
+        Caller::Other(response) => return response,
+        Caller::Anonymous => return next.run(req).await,
     };
-    match LiveSession::of(&state, token).await {
-        Ok(Some(live)) => {
-            let bucket = format!("user:{}", live.user.id);
-            req.extensions_mut().insert(live);
-            let limit = state.config.tasks_rate_limit_per_minute;
-            enforce(&state, bucket, limit, next.run(req)).await
+    let bucket = user_bucket(&live);
+    req.extensions_mut().insert(live);
+    let limit = state.config.tasks_rate_limit_per_minute;
+    enforce(&state, bucket, limit, next.run(req)).await
+}
+
+/// `limit_user` for reads whose handler counts the hit in its own first statement
+/// (`CarriedHit`), so that the request costs one round trip instead of two: the handler
+/// answers, and its answer gives way to 429 when the count it brought back is over the
+/// limit. Only reads may be routed here: answering first and refusing after is safe
+/// because a read changes nothing (the last-seen time too waits for the verdict). A
+/// handler that failed before its statement leaves the hit to be counted here, after
+/// it; one that failed on the database is answered as it is.
+pub async fn limit_user_reads(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let live = match signed_in(&state, req.headers(), req.extensions()).await {
+        Caller::Live(live) => live,
+        Caller::Other(response) => return response,
+        Caller::Anonymous => return next.run(req).await,
+    };
+    let (bucket, session_id) = (user_bucket(&live), live.token.claims.jti);
+    let now = Utc::now().timestamp();
+    let carried = CarriedHit { bucket, window_start: window_start(now) };
+    req.extensions_mut().insert(carried.clone());
+    req.extensions_mut().insert(live);
+    let limit = state.config.tasks_rate_limit_per_minute;
+    let answer = next.run(req).await;
+    let hit = match answer.extensions().get::<RateHit>() {
+        Some(hit) => *hit,
+        None if answer.status().is_server_error() => return answer,
+        None => match state.store.hit_rate_limit(&carried.bucket, carried.window_start).await {
+            Ok(hit) => hit,
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+    };
+    let response = match verdict(hit, limit, now, &carried.bucket) {
+        Ok(()) => {
+            record_last_seen(&state, session_id).await;
+            answer
         }
+        Err(refused) => refused.into_response(),
+    };
+    with_limit_headers(response, hit, limit)
+}
+
+/// The user-bucket hit a read handler behind `limit_user_reads` makes in its first
+/// statement, and brings back in its answer's extensions as the `RateHit` it counted.
+#[derive(Debug, Clone)]
+pub struct CarriedHit {
+    pub bucket: String,
+    pub window_start: i64,
+}
+
+/// Left in the extensions (cloned out, not taken), so `CurrentUser` can see that the
+/// last-seen time waits for the verdict.
+impl FromRequestParts<AppState> for CarriedHit {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        parts.extensions.get::<CarriedHit>().cloned().ok_or_else(|| {
+            ApiError::Internal(
+                "a handler that carries the rate-limit hit is routed without limit_user_reads".into(),
+            )
+        })
+    }
+}
+
+/// Who a request with a token is, as the user limits see it.
+enum Caller {
+    /// No token, or one that does not verify: the handler refuses it.
+    Anonymous,
+    Live(LiveSession),
+    /// The answer is already decided: 401 for a session that is gone (its address
+    /// charged), or the error looking it up gave.
+    Other(Response),
+}
+
+/// Takes the request's parts, not the request: its body is not `Sync`, so a borrow of
+/// it held across the lookup would make the middleware's future not `Send`.
+async fn signed_in(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> Caller {
+    let Some(token) = VerifiedToken::of(headers, &state.tokens) else { return Caller::Anonymous };
+    match LiveSession::of(state, token).await {
+        Ok(Some(live)) => Caller::Live(live),
         Ok(None) => {
             let limit = state.config.auth_rate_limit_per_minute;
-            enforce(&state, address_bucket(&req), limit, async { ApiError::Unauthorized.into_response() })
-                .await
+            let refused = async { ApiError::Unauthorized.into_response() };
+            Caller::Other(enforce(state, address_bucket(extensions), limit, refused).await)
         }
-        Err(e) => e.into_response(),
+        Err(e) => Caller::Other(e.into_response()),
     }
+}
+
+fn user_bucket(live: &LiveSession) -> String {
+    format!("user:{}", live.user.id)
+}
+
+/// The fixed one-minute window `now` falls in.
+fn window_start(now: i64) -> i64 {
+    now - now.rem_euclid(RATE_LIMIT_WINDOW_SECS)
 }
 
 /// A fixed one-minute window counted in the database, so every instance sees the
@@ -77,23 +165,36 @@ async fn enforce(
     answer: impl Future<Output = Response>,
 ) -> Response {
     let now = Utc::now().timestamp();
-    let hit = match state.store.hit_rate_limit(&bucket, now - now.rem_euclid(RATE_LIMIT_WINDOW_SECS)).await {
+    let hit = match state.store.hit_rate_limit(&bucket, window_start(now)).await {
         Ok(hit) => hit,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let reset = hit.window_start + RATE_LIMIT_WINDOW_SECS;
-    let hits = u32::try_from(hit.hits).unwrap_or(u32::MAX);
-    let mut response = if hits > limit {
-        tracing::warn!(event = "rate_limited", bucket, limit, "rate limit exceeded");
-        ApiError::RateLimited { retry_after_secs: (reset - now).clamp(1, RATE_LIMIT_WINDOW_SECS) }
-            .into_response()
-    } else {
-        answer.await
+    let response = match verdict(hit, limit, now, &bucket) {
+        Ok(()) => answer.await,
+        Err(refused) => refused.into_response(),
     };
+    with_limit_headers(response, hit, limit)
+}
+
+/// The one decision: a hit past `limit` in its window is refused until the window ends.
+fn verdict(hit: RateHit, limit: u32, now: i64, bucket: &str) -> Result<(), ApiError> {
+    if hits(hit) <= limit {
+        return Ok(());
+    }
+    tracing::warn!(event = "rate_limited", bucket, limit, "rate limit exceeded");
+    let reset = hit.window_start + RATE_LIMIT_WINDOW_SECS;
+    Err(ApiError::RateLimited { retry_after_secs: (reset - now).clamp(1, RATE_LIMIT_WINDOW_SECS) })
+}
+
+fn hits(hit: RateHit) -> u32 {
+    u32::try_from(hit.hits).unwrap_or(u32::MAX)
+}
+
+fn with_limit_headers(mut response: Response, hit: RateHit, limit: u32) -> Response {
     let headers = response.headers_mut();
     headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
-    headers.insert("x-ratelimit-remaining", HeaderValue::from(limit.saturating_sub(hits)));
-    headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(limit.saturating_sub(hits(hit))));
+    headers.insert("x-ratelimit-reset", HeaderValue::from(hit.window_start + RATE_LIMIT_WINDOW_SECS));
     response
 }
 
