@@ -1,7 +1,6 @@
 use std::net::IpAddr;
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -11,7 +10,7 @@ use ipnet::Ipv6Net;
 
 use store::RateHit;
 
-use crate::auth::{LiveSession, VerifiedToken, record_last_seen};
+use crate::auth::{CarriedHit, LiveSession, VerifiedToken, record_last_seen};
 use crate::error::ApiError;
 use crate::http::ClientIp;
 use crate::state::AppState;
@@ -96,28 +95,6 @@ pub async fn limit_user_reads(State(state): State<AppState>, mut req: Request, n
         Err(refused) => refused.into_response(),
     };
     with_limit_headers(response, hit, limit)
-}
-
-/// The user-bucket hit a read handler behind `limit_user_reads` makes in its first
-/// statement, and brings back in its answer's extensions as the `RateHit` it counted.
-#[derive(Debug, Clone)]
-pub struct CarriedHit {
-    pub bucket: String,
-    pub window_start: i64,
-}
-
-/// Left in the extensions (cloned out, not taken), so `CurrentUser` can see that the
-/// last-seen time waits for the verdict.
-impl FromRequestParts<AppState> for CarriedHit {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
-        parts.extensions.get::<CarriedHit>().cloned().ok_or_else(|| {
-            ApiError::Internal(
-                "a handler that carries the rate-limit hit is routed without limit_user_reads".into(),
-            )
-        })
-    }
 }
 
 /// Who a request with a token is, as the user limits see it.
