@@ -198,7 +198,7 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
     drop(server);
     let statements = if store == "Postgres" {
         eprintln!("== {store}: statements per request");
-        Some(statements::count(&plan.server, url, &state, &fixture, plan.counted_requests).await)
+        Some(statements::count(&plan.server, url, &state, plan.counted_requests).await)
     } else {
         None
     };
