@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { canStartServers, ownServer } from './server.mjs';
-import { eventually, launch } from './support.mjs';
+import { canStartServers, controlled, serverAndBrowser } from './server.mjs';
+import { eventually } from './support.mjs';
 
 const OFFLINE = "You're offline. Changes will sync when you're back.";
 const UPDATE = 'A new version is available';
@@ -26,27 +26,8 @@ async function signUp(page, name) {
   return { email, name };
 }
 
-/** Waits until the page is controlled by an activated service worker. */
-async function controlled(page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await eventually(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker to take over');
-}
-
 const banner = (page) => page.getByRole('status').filter({ hasText: OFFLINE });
 const needsServers = { skip: !canStartServers && 'needs E2E_SERVER_BINARY (scripts/e2e.sh)' };
-
-/**
- * A server of the tests' own, started, and a browser on it; uncaught errors in the page
- * land in `pageErrors`.
- */
-async function serverAndBrowser(options) {
-  const server = await ownServer(options);
-  await server.start();
-  const browser = await launch(server.url);
-  const pageErrors = [];
-  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { server, browser, page: browser.page, pageErrors };
-}
 
 describe('the installable app', needsServers, () => {
   let server;

@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { eventually, launch } from './support.mjs';
+
 const binary = process.env.E2E_SERVER_BINARY;
 
 /** Whether the tests were given a `server` binary to start (scripts/e2e.sh gives one). */
@@ -34,9 +36,10 @@ export async function ownServer({ staticDir = 'frontend/dist' } = {}) {
   const folder = await mkdtemp(join(tmpdir(), 'taskapp-e2e-server-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const database = join(folder, 'test.db');
   const env = {
     ...process.env,
-    DATABASE_URL: `sqlite://${join(folder, 'test.db')}`,
+    DATABASE_URL: `sqlite://${database}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -58,6 +61,15 @@ export async function ownServer({ staticDir = 'frontend/dist' } = {}) {
     },
     /** Serves another folder from the next start on: a new deploy. */
     staticDir,
+    /** The SQLite file behind it, to count rows in. */
+    database,
+    /**
+     * Signs with a new key from the next start on, as a key rotation does: every session
+     * made before is gone (a 401), though the accounts stay.
+     */
+    rotateKey() {
+      env.JWT_SECRET = randomBytes(32).toString('hex');
+    },
     async start() {
       child = spawn(binary, [], { env: { ...env, STATIC_DIR: server.staticDir }, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.on('data', (chunk) => (log += chunk));
@@ -86,4 +98,23 @@ export async function ownServer({ staticDir = 'frontend/dist' } = {}) {
     },
   };
   return server;
+}
+
+/**
+ * A server of the tests' own, started, and a browser on it; uncaught errors in the page
+ * land in `pageErrors`.
+ */
+export async function serverAndBrowser(options) {
+  const server = await ownServer(options);
+  await server.start();
+  const browser = await launch(server.url);
+  const pageErrors = [];
+  browser.page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { server, browser, page: browser.page, pageErrors };
+}
+
+/** Waits until the page is controlled by an activated service worker. */
+export async function controlled(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await eventually(() => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the worker to take over');
 }

@@ -49,6 +49,17 @@ impl TaskDraft {
         Self { title: task.title.clone(), description: task.description.clone().unwrap_or_default() }
     }
 
+    /// What the user asked for in `request`, an edit of `task`: to put it in front of them
+    /// again when it could not be saved.
+    pub fn of_update(request: &UpdateTaskRequest, task: &Task) -> Self {
+        let title = request.title.clone().flatten().unwrap_or_else(|| task.title.clone());
+        let description = match &request.description {
+            Some(description) => description.clone().unwrap_or_default(),
+            None => task.description.clone().unwrap_or_default(),
+        };
+        Self { title, description }
+    }
+
     pub fn create_request(&self) -> Result<CreateTaskRequest, FormErrors> {
         let request =
             CreateTaskRequest { title: self.title.clone(), description: description(&self.description) };

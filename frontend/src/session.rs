@@ -70,6 +70,17 @@ pub fn restored(answer: Result<User, ApiError>) -> SessionState {
     }
 }
 
+/// The state after `GET /api/auth/me` found no server, when the browser keeps `stored`,
+/// the account last confirmed here: signed in as it, to show its stored copy and take
+/// changes for later. The first request that reaches the server settles it; a 401 then
+/// ends the session.
+pub fn restored_offline(answer: Result<User, ApiError>, stored: Option<User>) -> SessionState {
+    match (answer, stored) {
+        (Err(error), Some(stored)) if error.is_unreachable() => SessionState::SignedIn(stored),
+        (answer, _) => restored(answer),
+    }
+}
+
 /// The `document.cookie` assignment, if any, that brings the hint in line with the session
 /// `state`, the page being served over HTTPS or not.
 ///
@@ -206,6 +217,18 @@ mod tests {
         };
         assert!(message.contains("Too many requests"), "{message}");
         assert!(matches!(restored(Err(ApiError::Network)), SessionState::Unavailable(_)));
+    }
+
+    #[test]
+    fn without_the_server_the_account_last_confirmed_is_signed_in() {
+        assert_eq!(restored_offline(Err(ApiError::Network), Some(user())), member());
+        assert_eq!(restored_offline(Err(ApiError::Unexpected { status: 504 }), Some(user())), member());
+        // Nothing stored, or a server that answered: as without a copy.
+        assert!(matches!(restored_offline(Err(ApiError::Network), None), SessionState::Unavailable(_)));
+        let gone = refused(ErrorCode::Unauthorized, "Please sign in to continue.");
+        assert_eq!(restored_offline(Err(gone), Some(user())), SessionState::SignedOut);
+        let broken = ApiError::Unexpected { status: 500 };
+        assert!(matches!(restored_offline(Err(broken), Some(user())), SessionState::Unavailable(_)));
     }
 
     #[test]

@@ -3,6 +3,10 @@ use std::fmt;
 use contract::api::{ErrorBody, ErrorCode, Task};
 use contract::domain::FieldErrors;
 
+/// What a proxy or CDN answers when the server behind it is down (Bad Gateway, Gateway
+/// Timeout): as unreachable as no answer at all.
+pub const GATEWAY_DOWN: [u16; 2] = [502, 504];
+
 /// Why a call did not succeed, in terms the UI can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -26,6 +30,15 @@ impl ApiError {
     /// The session is gone (expired, revoked or never there): the user must sign in.
     pub fn is_unauthorized(&self) -> bool {
         self.code() == Some(ErrorCode::Unauthorized)
+    }
+
+    /// No answer from the server: the network, or a proxy saying the server is down.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Self::Network => true,
+            Self::Unexpected { status } => GATEWAY_DOWN.contains(status),
+            Self::Refused(_) => false,
+        }
     }
 
     pub fn details(&self) -> Option<&FieldErrors> {

@@ -5,6 +5,6 @@ mod error;
 mod request;
 mod response;
 
-pub use error::ApiError;
+pub use error::{ApiError, GATEWAY_DOWN};
 pub use request::{ApiRequest, EXPORT_PATH, Method};
 pub use response::{decode, decode_empty};

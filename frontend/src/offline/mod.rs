@@ -2,3 +2,5 @@
 //! calls (those are in `web::offline`).
 
 pub mod backoff;
+pub mod queue;
+pub mod snapshot;

@@ -5,7 +5,7 @@ use sycamore::prelude::*;
 use sycamore_router::{HistoryIntegration, Router, navigate_replace};
 
 use super::components::Header;
-use super::offline::{Connectivity, OfflineBanner, UpdatePrompt};
+use super::offline::{Connectivity, OfflineBanner, Outbox, UpdatePrompt};
 use super::pages::{Dashboard, ForgotPassword, NotFound, Profile, ResetPassword, Signin, Signup};
 use super::routes::Page;
 use super::session::{Farewell, Session};
@@ -15,12 +15,17 @@ use crate::api::ApiRequest;
 use crate::session::{self, Gate, SessionState};
 
 /// Asks the API who is signed in, as work of the app itself: a retry's button is gone
-/// before the answer comes.
+/// before the answer comes. Without an answer, the account this browser last confirmed
+/// is taken as signed in, to show its stored copy.
 fn restore(session: Session, app: Owner) {
     session.set(SessionState::Checking);
     app.spawn(async move {
         let answer = http::fetch::<UserEnvelope>(ApiRequest::me()).await.map(|me| me.data.user);
-        session.set(session::restored(answer));
+        let stored = match &answer {
+            Err(error) if error.is_unreachable() => Outbox::stored_user().await,
+            _ => None,
+        };
+        session.set(session::restored_offline(answer, stored));
     });
 }
 
@@ -32,14 +37,16 @@ pub fn App() -> View {
     let start = session::on_load(dom::read_hint());
     let checking = start == SessionState::Checking;
     let session = Session::provide(start);
-    provide_context(Farewell(create_signal(None)));
+    let farewell = Farewell(create_signal(None));
+    provide_context(farewell);
     let app = Owner::current();
+    let connectivity = Connectivity::provide();
+    Outbox::provide(session, farewell, connectivity.clone());
     if checking {
         restore(session, app);
     }
     // A session that could not be checked because the server was unreachable is checked
     // again as soon as the server answers.
-    let connectivity = Connectivity::provide();
     create_effect(move || {
         if connectivity.is_reachable()
             && untrack(|| session.with(|s| matches!(s, SessionState::Unavailable(_))))

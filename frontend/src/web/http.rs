@@ -1,6 +1,5 @@
-//! Sends an `ApiRequest` with the browser's fetch. Requests stay on the page's origin with
-//! the default `credentials: same-origin`, so the HttpOnly session cookie rides along and
-//! no token ever passes through this code.
+//! Calls the API (through `web::send`) on behalf of the app's pages, and watches every
+//! answer for what it says about the server and the session.
 //!
 //! A 401 `UNAUTHORIZED` from any call (the token expired, or was revoked elsewhere) ends
 //! the session here, for every caller: the router's guard then takes members' pages to
@@ -10,48 +9,13 @@
 use std::future::{Future, pending};
 
 use contract::api::Success;
-use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use serde::de::DeserializeOwned;
 use sycamore::prelude::try_use_context;
 
-use super::offline::Connectivity;
+use super::offline::{Connectivity, Outbox};
+use super::send::send;
 use super::session::try_use_session;
-use crate::api::{ApiError, ApiRequest, Method, decode, decode_empty};
-
-/// What a proxy or CDN answers when the server behind it is down (Bad Gateway, Gateway
-/// Timeout): as unreachable as no answer at all.
-const GATEWAY_DOWN: [u16; 2] = [502, 504];
-
-/// What came back: the status, the body, and `Retry-After` for a rate-limit refusal.
-struct Reply {
-    status: u16,
-    body: String,
-    retry_after: Option<String>,
-}
-
-async fn send(request: ApiRequest) -> Result<Reply, ApiError> {
-    let method = match request.method {
-        Method::Get => HttpMethod::GET,
-        Method::Post => HttpMethod::POST,
-        Method::Put => HttpMethod::PUT,
-        Method::Patch => HttpMethod::PATCH,
-        Method::Delete => HttpMethod::DELETE,
-    };
-    let builder = request
-        .headers
-        .iter()
-        .fold(RequestBuilder::new(&request.path).method(method), |builder, (name, value)| {
-            builder.header(name, value)
-        });
-    let built = match request.body {
-        Some(json) => builder.header("Content-Type", "application/json").body(json),
-        None => builder.build(),
-    };
-    let response = built.map_err(|_| ApiError::Network)?.send().await.map_err(|_| ApiError::Network)?;
-    let retry_after = response.headers().get("Retry-After");
-    let body = response.text().await.map_err(|_| ApiError::Network)?;
-    Ok(Reply { status: response.status(), body, retry_after })
-}
+use crate::api::{ApiError, ApiRequest, GATEWAY_DOWN, decode, decode_empty};
 
 /// Sends `request` and reads the reply with `read`; ends the session on a 401.
 fn call<T: 'static>(
@@ -61,6 +25,7 @@ fn call<T: 'static>(
     // Taken now, while the caller's scope is current.
     let session = try_use_session();
     let connectivity = try_use_context::<Connectivity>();
+    let outbox = try_use_context::<Outbox>();
     async move {
         let reply = send(request).await;
         if let Some(connectivity) = connectivity {
@@ -71,6 +36,9 @@ fn call<T: 'static>(
         if let (Err(error), Some(session)) = (&result, session)
             && error.is_unauthorized()
         {
+            if let Some(outbox) = outbox {
+                outbox.session_gone();
+            }
             session.end();
             return pending().await;
         }

@@ -8,6 +8,7 @@ mod http;
 mod offline;
 mod pages;
 mod routes;
+mod send;
 mod session;
 mod spawn;
 

@@ -2,6 +2,7 @@ use sycamore::prelude::*;
 
 use crate::api::ApiRequest;
 use crate::web::http;
+use crate::web::offline::use_outbox;
 use crate::web::routes::Page;
 use crate::web::session::use_session;
 use crate::web::spawn::Owner;
@@ -11,6 +12,7 @@ use crate::web::spawn::Owner;
 #[component(inline_props)]
 pub fn Header(page: ReadSignal<Page>) -> View {
     let session = use_session();
+    let outbox = use_outbox();
     let name = create_memo(move || session.with(|s| s.user().map(|user| user.name.clone())));
     let signed_in = create_selector(move || name.with(Option::is_some));
     let problem = create_signal(None::<String>);
@@ -35,7 +37,11 @@ pub fn Header(page: ReadSignal<Page>) -> View {
                         problem.set(None);
                         owner.spawn(async move {
                             match http::fetch_empty(ApiRequest::signout()).await {
-                                Ok(()) => session.end(),
+                                Ok(()) => {
+                                    session.end();
+                                    // Nothing of this account stays in the browser.
+                                    outbox.clear();
+                                }
                                 Err(error) => {
                                     problem.set(Some(format!("Could not sign out. {error}")));
                                     busy.set(false);

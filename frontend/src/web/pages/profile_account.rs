@@ -10,6 +10,7 @@ use crate::form_errors::FormErrors;
 use crate::forms;
 use crate::web::components::{Field, FormAlert};
 use crate::web::form::{Form, Outcome};
+use crate::web::offline::use_outbox;
 use crate::web::session::Farewell;
 use crate::web::session::use_session;
 use crate::web::{dom, http};
@@ -45,6 +46,7 @@ pub fn DeleteAccount() -> View {
 #[component(inline_props)]
 fn ConfirmDeleteAccount(confirming: Signal<bool>) -> View {
     let session = use_session();
+    let outbox = use_outbox();
     let Farewell(farewell) = use_context::<Farewell>();
     let dialog = create_node_ref();
     let password_input = create_node_ref();
@@ -76,6 +78,7 @@ fn ConfirmDeleteAccount(confirming: Signal<bool>) -> View {
             dom::focus(password_input);
         }
         sent?;
+        outbox.clear();
         farewell.set(Some("Your account has been deleted. Thank you for using Tasks."));
         session.end();
         Outcome::Ok(())

@@ -1,14 +1,19 @@
 //! The dashboard's state and the API calls that change it.
 
-use contract::api::{Changes, Task, UpdateTaskRequest, page_load};
+use contract::api::{Changes, CreateTaskRequest, Task, UpdateTaskRequest, page_load};
 use contract::policy::UNDO_SECS;
 use sycamore::prelude::*;
+use uuid::Uuid;
 
 use super::LIST_HEADING;
 use crate::api::{ApiError, ApiRequest};
+use crate::forms::TaskDraft;
 use crate::live::{self, Toggles};
+use crate::offline::queue::{self, Op, Target};
 use crate::optimistic::{self, Change, Removed};
 use crate::pagination::{self, Pager};
+use crate::web::offline::{Outbox, Report, copy, use_connectivity, use_outbox};
+use crate::web::session::{Session, use_session};
 use crate::web::spawn::Owner;
 use crate::web::{dom, http};
 
@@ -37,6 +42,14 @@ pub struct Status {
 pub const DELETED: &str = "Task deleted";
 pub const RESTORED: &str = "Task restored";
 
+/// An edit the server refused because another device changed the task first: theirs,
+/// and what the user typed, for the conflict dialog.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub theirs: Task,
+    pub mine: TaskDraft,
+}
+
 #[derive(Clone, Copy)]
 pub struct Board {
     /// The page of tasks as the API last said (each task at its newest version).
@@ -58,6 +71,12 @@ pub struct Board {
     reread_after: Signal<bool>,
     /// Numbers loads, so that only the newest one may fill the list.
     loads: Signal<u32>,
+    /// Edits sent from the outbox that met a change from another device, by task, for
+    /// the task's item to open its conflict dialog.
+    pub conflicts: Signal<Vec<(i64, Conflict)>>,
+    outbox: Outbox,
+    offline: ReadSignal<bool>,
+    session: Session,
     /// The dashboard: work started here outlives the list item that started it.
     owner: Owner,
 }
@@ -76,8 +95,139 @@ impl Board {
             deleting: create_signal(Vec::new()),
             reread_after: create_signal(false),
             loads: create_signal(0),
+            conflicts: create_signal(Vec::new()),
+            outbox: use_outbox(),
+            offline: {
+                let connectivity = use_connectivity();
+                create_selector(move || connectivity.is_offline())
+            },
+            session: use_session(),
             owner: Owner::current(),
         }
+    }
+
+    pub fn account(self) -> Option<Uuid> {
+        self.session.user().map(|user| user.id)
+    }
+
+    /// Keeps the list in step with the outbox, and the stored copy in step with the list,
+    /// for as long as the dashboard lives.
+    pub fn follow_outbox(self) {
+        // Every tab's queued changes show here, the ones made in other tabs included.
+        create_effect(move || {
+            self.outbox.queue.track();
+            if self.loaded.get_untracked() {
+                self.shown(|_| ());
+            }
+        });
+        // Opened before the session was confirmed, without the server: the copy once
+        // it is known whose it may be.
+        create_effect(move || {
+            if self.session.with(|s| s.user().is_some()) && !self.loaded.get_untracked() {
+                let (page, serial) = (self.pager.get_untracked().page, self.loads.get_untracked());
+                self.owner.spawn(self.show_copy(page, serial));
+            }
+        });
+        create_effect(move || {
+            let (tasks, pager) = (self.tasks.get_clone(), self.pager.get());
+            if self.loaded.get()
+                && let Some(account) = self.account()
+            {
+                self.owner.spawn(copy::save_page(account, tasks, pager));
+            }
+        });
+        create_effect(move || {
+            if self.outbox.reports.with(|reports| !reports.is_empty()) {
+                let reports = untrack(|| self.outbox.reports.update(std::mem::take));
+                self.settle(reports);
+            }
+        });
+    }
+
+    /// Shows what the outbox's sends came to, then reads the page again: the server now
+    /// has what was queued, in its own order and count.
+    fn settle(self, reports: Vec<Report>) {
+        for report in reports {
+            match report {
+                Report::Done { listed, task: Some(task) } if listed < 0 => {
+                    self.tasks.update(|tasks| {
+                        if let Some(shown) = tasks.iter_mut().find(|t| t.id == listed) {
+                            *shown = task;
+                        }
+                    });
+                }
+                Report::Done { task: Some(task), .. } => {
+                    self.shown(|tasks| live::merge(tasks, task));
+                }
+                Report::Done { task: None, .. } => {}
+                Report::Refused { entry, message, current } => {
+                    let id = entry.op.target().listed_id();
+                    match (&entry.op, current) {
+                        (Op::Edit { request, .. }, Some(theirs)) => {
+                            let mine = TaskDraft::of_update(request, &theirs);
+                            self.shown(|tasks| live::merge(tasks, theirs.clone()));
+                            self.conflicts.update(|c| c.push((theirs.id, Conflict { theirs, mine })));
+                        }
+                        (_, Some(current)) => {
+                            self.shown(|tasks| live::merge(tasks, current));
+                            self.say(message, None);
+                        }
+                        (_, None) => {
+                            self.tasks.update(|tasks| tasks.retain(|t| t.id != id || id > 0));
+                            self.notice.set(Some(message));
+                        }
+                    }
+                }
+            }
+        }
+        self.announce();
+        self.reread();
+    }
+
+    /// Whether a change of task `id` waits in the outbox rather than go now: offline, or
+    /// behind changes waiting already (so that all go in the order they were made), or
+    /// about a task made offline.
+    fn must_queue(self, id: i64) -> bool {
+        id < 0 || self.offline.get_untracked() || self.outbox.has_pending()
+    }
+
+    /// Keeps `op` in the outbox. A browser that cannot store it gets the message a
+    /// change that did not go through gets.
+    async fn queue(self, op: Op, title: &str, change: Change) -> bool {
+        let kept = self.outbox.enqueue(op, title.to_owned()).await;
+        if !kept {
+            self.notice.set(Some(optimistic::undone_message(change, title, &ApiError::Network)));
+        }
+        kept
+    }
+
+    /// Adds a task: sent now, or kept in the outbox and shown at once, with the same
+    /// `key` either way, so that the server makes it once however often it is sent.
+    /// `Err` only for a refusal the form shows.
+    pub async fn create(self, request: CreateTaskRequest, key: String) -> Result<(), ApiError> {
+        if !self.must_queue(0) {
+            match http::fetch::<Task>(ApiRequest::create_task(&request, &key)).await {
+                Ok(_) => {
+                    self.announce();
+                    // Newest first: the new task heads the first page.
+                    self.load(1);
+                    return Ok(());
+                }
+                Err(error) if error.is_unreachable() => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let now = js_sys::Date::now();
+        let local = queue::local_id(now, js_sys::Math::random());
+        let at = now as i64;
+        let title = request.title.clone();
+        if !self.queue(Op::Create { key, local, request, at }, &title, Change::Edit).await {
+            return Err(ApiError::Network);
+        }
+        if self.pager.get_untracked().page != 1 {
+            self.load(1);
+        }
+        Ok(())
     }
 
     fn task(self, id: i64) -> Option<Task> {
@@ -109,9 +259,35 @@ impl Board {
         self.fetch_page(page, Load::Replace).await;
     }
 
+    /// The stored copy of `page`, with the outbox's changes shown in it.
+    async fn copy(self, page: u32) -> Option<(Vec<Task>, Pager)> {
+        let account = self.account()?;
+        let copy = copy::page(account, page).await?;
+        let pager = Pager::from(copy.pagination);
+        let queue = self.outbox.queue.get_clone_untracked();
+        Some((copy.shown(&queue, page, account), pager))
+    }
+
+    /// Shows the stored copy of `page` while the server's answer is on its way, unless
+    /// that answer comes first.
+    async fn show_copy(self, page: u32, serial: u32) {
+        if let Some((tasks, pager)) = self.copy(page).await
+            && self.loads.get_untracked() == serial
+            && !self.loaded.get_untracked()
+        {
+            self.tasks.set(tasks);
+            self.pager.set(pager);
+            self.loaded.set(true);
+            self.notice.set(None);
+        }
+    }
+
     async fn fetch_page(self, page: u32, load: Load) {
         let serial = self.loads.get_untracked() + 1;
         self.loads.set(serial);
+        if !self.loaded.get_untracked() {
+            self.owner.spawn(self.show_copy(page, serial));
+        }
         // A reread is no load the user waits for: the list is not dimmed or marked busy.
         let asked = !matches!(load, Load::Reread);
         if asked {
@@ -126,14 +302,23 @@ impl Board {
             }
             let listed = match result {
                 Ok(listed) => listed,
+                // Without the server, the page as it was last shown.
+                Err(error) if error.is_unreachable() => match self.copy(page).await {
+                    Some(copy) => break Ok(copy),
+                    None => break Err(error),
+                },
                 Err(error) => break Err(error),
             };
             let pager = listed.pagination.map_or(Pager::loading(page), Pager::from);
+            let mut tasks = listed.data;
+            if let Some(account) = self.account() {
+                self.outbox.queue.with_untracked(|queue| queue.overlay(&mut tasks, pager.page, account));
+            }
             // Past the end of a list that still has tasks: after the last task of the
             // last page went, or from a stale `?page=`.
             match pager.overshoot() {
                 Some(last) => page = last,
-                None => break Ok((listed.data, pager)),
+                None => break Ok((tasks, pager)),
             }
         };
         match outcome {
@@ -152,6 +337,8 @@ impl Board {
                 }
                 self.loaded.set(true);
             }
+            // The banner says the server is away; the list shows what it last did.
+            Err(error) if error.is_unreachable() && self.loaded.get_untracked() => {}
             Err(error) => self.notice.set(Some(format!("Could not load your tasks. {error}"))),
         }
         if asked {
@@ -166,7 +353,21 @@ impl Board {
     /// Applies one answer of the changes feed; reads the page again if the change may
     /// have moved tasks onto or off it.
     pub fn apply(self, changes: Changes) -> bool {
-        self.tasks.update(|tasks| live::apply(tasks, changes))
+        self.shown(|tasks| live::apply(tasks, changes))
+    }
+
+    /// Changes the list as the server said, then shows the outbox's changes over it, so
+    /// that what waits to be sent never seems undone.
+    fn shown<R>(self, change: impl FnOnce(&mut Vec<Task>) -> R) -> R {
+        let page = self.pager.get_untracked().page;
+        let account = self.account();
+        self.tasks.update(|tasks| {
+            let result = change(tasks);
+            if let Some(account) = account {
+                self.outbox.queue.with_untracked(|queue| queue.overlay(tasks, page, account));
+            }
+            result
+        })
     }
 
     /// Tells the other tabs, through `web::live`, that this one changed something.
@@ -206,9 +407,20 @@ impl Board {
 
     /// Flips the checkbox at once. The API hears one toggle at a time per task, each
     /// sent with the version the list holds, until it matches what the user last asked.
+    /// Without the server, the toggle waits in the outbox.
     pub fn toggle(self, id: i64) {
         let Some(task) = self.task(id) else { return };
-        if self.toggles.update(|toggles| toggles.flip(&task)) {
+        let in_flight = self.toggles.with_untracked(|toggles| toggles.shown(&task) != task.completed);
+        if self.must_queue(id) && !in_flight {
+            let completed = !task.completed;
+            self.tasks.update(|tasks| optimistic::toggle(tasks, id));
+            let op = Op::Toggle { task: target(id), base: task.version, completed };
+            self.owner.spawn(async move {
+                if !self.queue(op, &task.title, Change::Toggle).await {
+                    self.tasks.update(|tasks| optimistic::toggle(tasks, id));
+                }
+            });
+        } else if self.toggles.update(|toggles| toggles.flip(&task)) {
             self.owner.spawn(self.send_toggles(id));
         }
     }
@@ -222,7 +434,22 @@ impl Board {
                     self.announce();
                 }
                 Err(error) => {
+                    let wanted = self.toggles.with_untracked(|toggles| toggles.shown(&task));
                     self.toggles.update(|toggles| toggles.forget(id));
+                    if error.is_unreachable() {
+                        // The answer may be lost after the server toggled: the outbox
+                        // sends it on the same version, which tells the two apart.
+                        self.tasks.update(|tasks| {
+                            if let Some(shown) = tasks.iter_mut().find(|t| t.id == id) {
+                                shown.completed = wanted;
+                            }
+                        });
+                        let op = Op::Toggle { task: target(id), base: version, completed: wanted };
+                        if self.queue(op, &task.title, Change::Toggle).await {
+                            return;
+                        }
+                        self.tasks.update(|tasks| live::merge(tasks, task.clone()));
+                    }
                     return self.refused(Change::Toggle, &task.title, &error);
                 }
             }
@@ -233,7 +460,8 @@ impl Board {
 
     /// Shows the edited task at once; puts the old one back if the API refuses. Sent on
     /// condition that the task is still at `version`, the one the editor started from;
-    /// a refusal for that leaves the list showing the task as it is now.
+    /// a refusal for that leaves the list showing the task as it is now. Without the
+    /// server the edit waits in the outbox, on the same condition.
     pub async fn save(
         self,
         id: i64,
@@ -241,39 +469,63 @@ impl Board {
         request: UpdateTaskRequest,
         edited: Task,
     ) -> Result<(), ApiError> {
-        let previous = self.tasks.update(|tasks| optimistic::replace(tasks, edited));
-        match http::fetch::<Task>(ApiRequest::update_task(id, &request).if_match(version)).await {
+        let previous = self.tasks.update(|tasks| optimistic::replace(tasks, edited.clone()));
+        let sent = if self.must_queue(id) {
+            Err(ApiError::Network)
+        } else {
+            http::fetch::<Task>(ApiRequest::update_task(id, &request).if_match(version)).await
+        };
+        let error = match sent {
             Ok(saved) => {
                 self.tasks.update(|tasks| live::merge(tasks, saved.data));
                 self.announce();
-                Ok(())
+                return Ok(());
             }
-            Err(error) => {
-                match (error.current(), previous) {
-                    (Some(current), _) => {
-                        let current = current.clone();
-                        self.tasks.update(|tasks| optimistic::replace(tasks, current));
-                    }
-                    (None, Some(previous)) => {
-                        self.tasks.update(|tasks| optimistic::replace(tasks, previous));
-                    }
-                    (None, None) => {}
+            Err(error) if error.is_unreachable() => {
+                let op = Op::Edit { task: target(id), base: version, request };
+                if self.queue(op, &edited.title, Change::Edit).await {
+                    return Ok(());
                 }
-                Err(error)
+                error
             }
+            Err(error) => error,
+        };
+        match (error.current(), previous) {
+            (Some(current), _) => {
+                let current = current.clone();
+                self.tasks.update(|tasks| optimistic::replace(tasks, current));
+            }
+            (None, Some(previous)) => {
+                self.tasks.update(|tasks| optimistic::replace(tasks, previous));
+            }
+            (None, None) => {}
         }
+        Err(error)
     }
 
     /// Takes the task out at once, moves it to the trash, and offers Undo. A refusal puts
-    /// it back where it was.
+    /// it back where it was. Without the server the delete waits in the outbox, and Undo
+    /// is offered all the same.
     pub fn delete(self, id: i64) {
         let Some(removed) = self.tasks.update(|tasks| optimistic::remove(tasks, id)) else { return };
         self.deleting.update(|gone| gone.push(id));
         self.pager.update(|pager| *pager = pager.without_one());
+        let queued = self.must_queue(id);
         self.owner.spawn(async move {
-            let request = ApiRequest::delete_task(id).if_match(removed.task.version);
-            let result = http::fetch_empty(request).await;
+            let version = removed.task.version;
+            let result = if queued {
+                Err(ApiError::Network)
+            } else {
+                http::fetch_empty(ApiRequest::delete_task(id).if_match(version)).await
+            };
             self.deleting.update(|gone| gone.retain(|gone| *gone != id));
+            let kept = match &result {
+                Err(error) if error.is_unreachable() => {
+                    let op = Op::Delete { task: target(id), base: version };
+                    self.queue(op, &removed.task.title, Change::Delete).await
+                }
+                _ => false,
+            };
             match result {
                 Ok(()) => {
                     self.announce();
@@ -281,6 +533,7 @@ impl Board {
                     // The next page's first task moves up, or the page is now past the end.
                     self.reread();
                 }
+                Err(_) if kept => self.say(DELETED.to_owned(), Some(removed.task)),
                 Err(error) => {
                     let title = removed.task.title.clone();
                     let task = error.current().cloned().unwrap_or(removed.task);
@@ -293,22 +546,50 @@ impl Board {
     }
 
     /// Brings a deleted task back from the trash, on every device, then focuses it.
+    /// Without the server the restore waits in the outbox, and the task shows at once.
     pub fn undo(self, task: Task) {
         self.status.set(None);
         self.owner.spawn(async move {
-            match http::fetch::<Task>(ApiRequest::restore_task(task.id)).await {
-                Ok(_) => {
+            let result = if self.must_queue(task.id) {
+                Err(ApiError::Network)
+            } else {
+                http::fetch::<Task>(ApiRequest::restore_task(task.id)).await.map(|_| ())
+            };
+            match result {
+                Ok(()) => {
                     self.announce();
                     self.say(RESTORED.to_owned(), None);
                     self.show(self.pager.get_untracked().page).await;
-                    // Its checkbox, or the list when it went back onto another page.
-                    let checkbox = format!("task-{}", task.id);
-                    dom::focus_id(if dom::exists(&checkbox) { &checkbox } else { LIST_HEADING });
+                }
+                Err(error) if error.is_unreachable() => {
+                    let op = Op::Restore { task: target(task.id), shown: Box::new(task.clone()) };
+                    if !self.queue(op.clone(), &task.title, Change::Restore).await {
+                        return;
+                    }
+                    let page = self.pager.get_untracked().page;
+                    if let Some(account) = self.account() {
+                        let entry = queue::Entry { seq: 0, account, title: task.title.clone(), op };
+                        self.tasks.update(|tasks| queue::apply(tasks, &entry, page));
+                    }
+                    self.pager.update(|pager| *pager = pager.with_one_more());
+                    self.say(RESTORED.to_owned(), None);
                 }
                 Err(error) => {
-                    self.notice.set(Some(optimistic::undone_message(Change::Restore, &task.title, &error)))
+                    return self.notice.set(Some(optimistic::undone_message(
+                        Change::Restore,
+                        &task.title,
+                        &error,
+                    )));
                 }
             }
+            // Its checkbox, or the list when it went back onto another page.
+            let checkbox = format!("task-{}", task.id);
+            dom::focus_id(if dom::exists(&checkbox) { &checkbox } else { LIST_HEADING });
         });
     }
+}
+
+/// How the outbox names the task listed as `id`: one made offline has a negative id.
+fn target(id: i64) -> Target {
+    if id < 0 { Target::Local(id) } else { Target::Saved(id) }
 }

@@ -16,6 +16,7 @@ use web_sys::{BroadcastChannel, EventSource};
 use super::board::Board;
 use crate::api::ApiRequest;
 use crate::live::Reads;
+use crate::web::offline::copy;
 use crate::web::spawn::Owner;
 use crate::web::{dom, http};
 
@@ -85,7 +86,7 @@ impl Feed {
             match http::fetch::<Changes>(ApiRequest::task_changes(Some(&since))).await {
                 Ok(answer) => {
                     let more = answer.data.more;
-                    self.cursor.set(Some(answer.data.cursor.clone()));
+                    self.set_cursor(Some(answer.data.cursor.clone()));
                     reread |= self.board.apply(answer.data);
                     if !more {
                         break;
@@ -103,9 +104,26 @@ impl Feed {
         }
     }
 
+    /// The cursor for now; without the server, the one stored with the copy of the list,
+    /// so that the changes made elsewhere meanwhile are read once it answers.
     async fn take_cursor(self) {
         let now = http::fetch::<Changes>(ApiRequest::task_changes(None)).await;
-        self.cursor.set(now.ok().map(|now| now.data.cursor));
+        let cursor = match now {
+            Ok(now) => Some(now.data.cursor),
+            Err(error) if error.is_unreachable() => match self.board.account() {
+                Some(account) => copy::cursor(account).await,
+                None => None,
+            },
+            Err(_) => None,
+        };
+        self.set_cursor(cursor);
+    }
+
+    fn set_cursor(self, cursor: Option<String>) {
+        if let (Some(cursor), Some(account)) = (&cursor, self.board.account()) {
+            self.owner.spawn(copy::save_cursor(account, cursor.clone()));
+        }
+        self.cursor.set(cursor);
     }
 
     /// A new cursor, then `page` as it is now.

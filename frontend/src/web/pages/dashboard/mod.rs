@@ -21,6 +21,7 @@ use self::task_item::TaskItem;
 use crate::session::SessionState;
 use crate::web::components::FormAlert;
 use crate::web::dom;
+use crate::web::offline::use_outbox;
 use crate::web::session::use_session;
 
 /// Where focus goes when the focused task disappears.
@@ -30,7 +31,9 @@ const LIST_HEADING: &str = "tasks-heading";
 pub fn Dashboard() -> View {
     let opened = page_load::dashboard_page(&dom::search());
     let board = Board::new(opened);
+    board.follow_outbox();
     let feed = Feed::new(board);
+    let outbox = use_outbox();
     let session = use_session();
     let signed_in = create_selector(move || session.with(|s| matches!(s, SessionState::SignedIn(_))));
     // Opened while the app still asks who is signed in (a load with the signed-in hint),
@@ -95,6 +98,7 @@ pub fn Dashboard() -> View {
                     (loaded.get().then(|| view! { span(class="count") { (count()) } }))
                 }
                 FormAlert(message=*board.notice)
+                (outbox.notice.get().map(|text| view! { p(class="notice", role="status") { (text) } }))
                 StatusLine(board=board)
                 div(class="list-body", aria-busy=busy) {
                     (if !loaded.get() {

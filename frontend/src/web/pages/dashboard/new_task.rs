@@ -1,12 +1,10 @@
-use contract::api::Task;
 use sycamore::prelude::*;
 
 use super::board::Board;
-use crate::api::ApiRequest;
 use crate::forms::{self, TaskDraft};
 use crate::web::components::{Field, FormAlert};
+use crate::web::dom;
 use crate::web::form::{Form, Outcome};
-use crate::web::{dom, http};
 
 /// The form that adds a task. After adding, the form is cleared and focus goes back to
 /// Title for the next one; after a failure everything typed stays.
@@ -31,9 +29,8 @@ pub fn NewTask(board: Board) -> View {
             .with(|sent| sent.as_ref().filter(|(before, _)| *before == draft).map(|(_, key)| key.clone()))
             .unwrap_or_else(dom::random_id);
         sent.set(Some((draft.clone(), key.clone())));
-        http::fetch::<Task>(ApiRequest::create_task(&request, &key)).await.map_err(|e| form.refused(e))?;
+        board.create(request, key).await.map_err(|e| form.refused(e))?;
         sent.set(None);
-        board.announce();
         // Whatever was typed during the request is the next task: keep it.
         if title.with(|t| *t == draft.title) {
             title.set(String::new());
@@ -41,8 +38,6 @@ pub fn NewTask(board: Board) -> View {
         if description.with(|d| *d == draft.description) {
             description.set(String::new());
         }
-        // Newest first: the new task heads the first page.
-        board.load(1);
         dom::focus(title_input);
         Outcome::Ok(())
     });

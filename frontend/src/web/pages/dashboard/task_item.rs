@@ -3,7 +3,7 @@ use sycamore::prelude::*;
 use web_sys::KeyboardEvent;
 
 use super::LIST_HEADING;
-use super::board::Board;
+use super::board::{Board, Conflict};
 use super::conflict_dialog::ConflictDialog;
 use crate::form_errors::FormErrors;
 use crate::forms::{self, TaskDraft};
@@ -11,14 +11,8 @@ use crate::optimistic::{self, Change};
 use crate::web::components::{Field, FormAlert};
 use crate::web::dom;
 use crate::web::form::Form;
+use crate::web::offline::use_outbox;
 use crate::web::spawn::Owner;
-
-/// A save refused because another device changed the task first.
-#[derive(Clone)]
-struct Conflict {
-    theirs: Task,
-    mine: TaskDraft,
-}
 
 /// One task: its checkbox (named by the title), description, "Edit" and "Delete".
 #[component(inline_props)]
@@ -41,6 +35,19 @@ pub fn TaskItem(board: Board, id: i64) -> View {
     // and live updates of the task never reach what the user is typing.
     let base = create_signal(None::<Task>);
     let conflict = create_signal(None::<Conflict>);
+    // An edit sent from the outbox that met another device's change.
+    create_effect(move || {
+        if board.conflicts.with(|all| all.iter().any(|(task, _)| *task == id)) {
+            let found = untrack(|| {
+                board
+                    .conflicts
+                    .update(|all| all.iter().position(|(task, _)| *task == id).map(|at| all.remove(at).1))
+            });
+            conflict.set(found);
+        }
+    });
+    let outbox = use_outbox();
+    let waiting = create_selector(move || outbox.queue.with(|queue| queue.waits_for(id)));
     // Saved optimistically, so not submitted through the form: only its messages.
     let editor = Form::new(forms::TASK);
     let title_input = create_node_ref();
@@ -140,6 +147,7 @@ pub fn TaskItem(board: Board, id: i64) -> View {
                     div(class="task-text") {
                         label(class="task-title", r#for=label_for) { (task_title()) }
                         (task_description().map(|text| view! { p(class="task-description") { (text) } }))
+                        (waiting.get().then(|| view! { span(class="sync-pending") { "Waiting to sync" } }))
                     }
                     div(class="task-actions") {
                         button(r#ref=edit_button, r#type="button", class="button ghost", on:click=move |_| open_editor()) {
