@@ -30,17 +30,26 @@ function rows(server, title) {
   return Number(out.toString().trim());
 }
 
-/** The titles in `email`'s account, through the API, as a client of its own. */
-async function titlesOf(server, email) {
+/** `email`'s session cookies, from a sign-in of a client of its own (another device). */
+async function otherDevice(server, email) {
   const signin = await fetch(`${server.url}/api/auth/signin`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
   assert.equal(signin.status, 200, await signin.text());
-  const cookie = signin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return signin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+/** The tasks in `email`'s account, through the API. */
+async function tasksOf(server, email) {
+  const cookie = await otherDevice(server, email);
   const list = await fetch(`${server.url}/api/tasks?limit=100`, { headers: { cookie } });
-  return (await list.json()).data.map((task) => task.title);
+  return (await list.json()).data;
+}
+
+async function titlesOf(server, email) {
+  return (await tasksOf(server, email)).map((task) => task.title);
 }
 
 async function signUpInPage(page, name) {
@@ -216,6 +225,38 @@ describe('changes made offline', needsServers, () => {
       "SELECT completed, deleted_at IS NOT NULL FROM tasks WHERE title IN ('Water the plants', 'Throw away', 'Keep after all') ORDER BY id",
     ]);
     assert.deepEqual(done.toString().trim().split('\n'), ['1|0', '0|1', '0|0']);
+  });
+
+  test('an edit made offline on a version another device changed meanwhile opens the conflict dialog', async () => {
+    const email = await signUpInPage(page, 'Contested');
+    await addTask(page, 'Plan the trip');
+    await controlled(page);
+    await server.stop();
+    await rename(page, 'Plan the trip', 'Plan the trip to Oslo');
+    // This device's edit is held on its way until another device has renamed the task,
+    // which makes the version it was made on stale.
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route('**/api/tasks/*', async (route) => {
+      if (route.request().method() === 'PUT') await held;
+      await route.continue();
+    });
+    await server.start();
+    const [task] = await tasksOf(server, email);
+    const cookie = await otherDevice(server, email);
+    const theirs = await fetch(`${server.url}/api/tasks/${task.id}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', cookie, 'If-Match': `"${task.version}"`, Origin: server.url },
+      body: JSON.stringify({ title: 'Plan the trip to Bergen' }),
+    });
+    assert.equal(theirs.status, 200, await theirs.text());
+    release();
+    const dialog = page.getByRole('dialog', { name: 'This task was changed on another device.' });
+    await dialog.waitFor({ timeout: 20_000 });
+    assert.equal(rows(server, 'Plan the trip to Oslo'), 0, 'nothing of theirs was overwritten');
+    await button(dialog, 'Keep mine').click();
+    await checkbox(page, 'Plan the trip to Oslo').waitFor();
+    await eventually(() => rows(server, 'Plan the trip to Oslo') === 1, 'mine to be saved over theirs');
   });
 
   test('a replay that meets a 401 keeps the queue, and sends it once the same account signs in', async () => {

@@ -192,7 +192,12 @@ async fn measure(plan: &Plan, store: &'static str, url: &str) -> StoreResult {
     // Accounts of their own, which start at the seeded size, and sessions the signin
     // runs above cannot have trimmed.
     let soak_fixture = seed::seed(&state, plan.users, plan.tasks_per_user).await;
-    let soak = soak::run(&server, soak_fixture, CONNECTIONS, plan.soak_round).await;
+    let activity = if store == "Postgres" {
+        Some(sqlx::PgPool::connect(url).await.expect("connect bench database"))
+    } else {
+        None
+    };
+    let soak = soak::run(&server, soak_fixture, CONNECTIONS, plan.soak_round, activity.as_ref()).await;
     eprintln!("== {store}: the list at {:?} tasks per account", plan.sizes.accounts);
     let growth = growth::measure(&state, &server, plan.sizes).await;
     drop(server);

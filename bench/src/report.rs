@@ -192,13 +192,21 @@ fn soak(out: &mut String, plan: &Plan, r: &StoreResult) {
         r.soak.len(),
         plan.soak_round.as_secs()
     );
-    let _ = writeln!(out, "| round | req/s | p50 ms | p99 ms | non-2xx | server RSS MiB at its end |");
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| round | req/s | p50 ms | p99 ms | non-2xx | server RSS MiB at its end | CPU µs/req: server / Postgres / load | checkpoints | autovacuum runs | WAL MiB | dead `users` rows |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
     for (i, round) in r.soak.iter().enumerate() {
         let s = &round.stats;
+        let [server, postgres, load] = round.cpu.map(|d| d.as_micros());
+        let db = round.postgres.map_or_else(
+            || "– | – | – | –".to_owned(),
+            |a| format!("{} | {} | {:.0} | {}", a.checkpoints, a.autovacuums, a.wal_mib, a.users_dead),
+        );
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {} | {} | {} | {:.1} |",
+            "| {} | {:.0} | {} | {} | {} | {:.1} | {server} / {postgres} / {load} | {db} |",
             i + 1,
             s.rps,
             ms(s.p50),

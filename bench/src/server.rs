@@ -49,16 +49,9 @@ impl Server {
         Self { port, startup: started.elapsed(), child }
     }
 
-    /// CPU time the process has used so far (user + system), from `/proc/<pid>/stat`.
+    /// CPU time the process has used so far (user + system).
     pub fn cpu_time(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        let fields: Vec<&str> =
-            stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        // utime and stime are fields 14 and 15 of the line (11 and 12 after the name),
-        // counted in USER_HZ, which Linux fixes at 100 for every userspace interface.
-        Duration::from_millis((ticks(11) + ticks(12)) * 10)
+        cpu_time_of(self.child.id())
     }
 
     /// Peak resident memory so far (`VmHWM`), in MiB.
@@ -92,4 +85,15 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// CPU time process `pid` has used so far (user + system), from `/proc/<pid>/stat`.
+pub fn cpu_time_of(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of the line (11 and 12 after the name),
+    // counted in USER_HZ, which Linux fixes at 100 for every userspace interface.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
