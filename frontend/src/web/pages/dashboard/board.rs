@@ -221,7 +221,8 @@ impl Board {
         let local = queue::local_id(now, js_sys::Math::random());
         let at = now as i64;
         let title = request.title.clone();
-        if !self.queue(Op::Create { key, local, request, at }, &title, Change::Edit).await {
+        // Not kept (no IndexedDB): the form says the task could not be added.
+        if !self.outbox.enqueue(Op::Create { key, local, request, at }, title).await {
             return Err(ApiError::Network);
         }
         if self.pager.get_untracked().page != 1 {
