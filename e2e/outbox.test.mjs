@@ -129,6 +129,19 @@ describe('changes made offline', needsServers, () => {
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
   });
 
+  /**
+   * Adds `title` with the server stopped, then brings the server back with a new signing
+   * key, so that the replay meets a 401, and waits for the sign-in page to say why.
+   */
+  async function queueThenLoseTheSession(title) {
+    await controlled(page);
+    await server.stop();
+    await addTask(page, title);
+    server.rotateKey();
+    await server.start();
+    await page.getByRole('status').filter({ hasText: SIGN_IN_TO_SYNC }).waitFor({ timeout: 20_000 });
+  }
+
   test('the app opens with the server stopped and shows the last list', async () => {
     await signUpInPage(page, 'Commuter');
     await addTask(page, 'Read on the train');
@@ -261,12 +274,7 @@ describe('changes made offline', needsServers, () => {
 
   test('a replay that meets a 401 keeps the queue, and sends it once the same account signs in', async () => {
     const email = await signUpInPage(page, 'Rotated');
-    await controlled(page);
-    await server.stop();
-    await addTask(page, 'Made before the key changed');
-    server.rotateKey();
-    await server.start();
-    await page.getByRole('status').filter({ hasText: SIGN_IN_TO_SYNC }).waitFor({ timeout: 20_000 });
+    await queueThenLoseTheSession('Made before the key changed');
     assert.equal(rows(server, 'Made before the key changed'), 0);
     await signIn(page, email);
     await checkbox(page, 'Made before the key changed').waitFor();
@@ -276,12 +284,7 @@ describe('changes made offline', needsServers, () => {
 
   test('a queue met by another account is discarded with a notice, and never written into it', async () => {
     const first = await signUpInPage(page, 'Owner');
-    await controlled(page);
-    await server.stop();
-    await addTask(page, 'Private to the owner');
-    server.rotateKey();
-    await server.start();
-    await page.getByRole('status').filter({ hasText: SIGN_IN_TO_SYNC }).waitFor({ timeout: 20_000 });
+    await queueThenLoseTheSession('Private to the owner');
 
     // Someone else signs up on the same browser.
     await signUpInPage(page, 'Stranger');

@@ -6,8 +6,6 @@ use contract::api::{Pagination, Task};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::queue::Queue;
-
 /// The key the copy of page `page` is stored under.
 pub fn page_key(page: u32) -> String {
     format!("page:{page}")
@@ -37,14 +35,6 @@ impl<T: Serialize> Stored<T> {
 /// The copy stored as `text`, if it parses and belongs to `account`.
 pub fn read<T: for<'de> Deserialize<'de>>(text: &str, account: Uuid) -> Option<T> {
     serde_json::from_str::<Stored<T>>(text).ok().filter(|stored| stored.account == account).map(|s| s.value)
-}
-
-impl Page {
-    /// The page as it is to be shown: as stored, with the queue as it is now.
-    pub fn shown(mut self, queue: &Queue, page: u32, account: Uuid) -> Vec<Task> {
-        queue.overlay(&mut self.tasks, page, account);
-        self.tasks
-    }
 }
 
 #[cfg(test)]

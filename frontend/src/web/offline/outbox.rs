@@ -169,9 +169,12 @@ impl Outbox {
     async fn send_all(self) {
         let mut sent = false;
         while let Some(account) = self.account() {
-            // From the store, not this tab's copy: another tab may have sent some.
+            // From the store, not this tab's copy: another tab may have sent some. Set
+            // only when it differs: each new value redraws the list and stores its copy.
             let queue = Self::load().await;
-            self.queue.set(queue.clone());
+            if self.queue.with_untracked(|shown| *shown != queue) {
+                self.queue.set(queue.clone());
+            }
             let Some(entry) = queue.next(account).cloned() else {
                 self.backoff.update(Backoff::reset);
                 break;
@@ -220,8 +223,9 @@ impl Outbox {
             }
             sent = true;
         }
+        // Every way out of the loop follows a fresh read of the store, so the queue shown
+        // is current; only the other tabs need telling.
         if sent {
-            self.queue.set(Self::load().await);
             tell_other_tabs();
         }
     }

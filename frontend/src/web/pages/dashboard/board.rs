@@ -265,8 +265,9 @@ impl Board {
         let account = self.account()?;
         let copy = copy::page(account, page).await?;
         let pager = Pager::from(copy.pagination);
-        let queue = self.outbox.queue.get_clone_untracked();
-        Some((copy.shown(&queue, page, account), pager))
+        let mut tasks = copy.tasks;
+        self.overlay(&mut tasks, page);
+        Some((tasks, pager))
     }
 
     /// Shows the stored copy of `page` while the server's answer is on its way, unless
@@ -312,9 +313,7 @@ impl Board {
             };
             let pager = listed.pagination.map_or(Pager::loading(page), Pager::from);
             let mut tasks = listed.data;
-            if let Some(account) = self.account() {
-                self.outbox.queue.with_untracked(|queue| queue.overlay(&mut tasks, pager.page, account));
-            }
+            self.overlay(&mut tasks, pager.page);
             // Past the end of a list that still has tasks: after the last task of the
             // last page went, or from a stale `?page=`.
             match pager.overshoot() {
@@ -361,14 +360,18 @@ impl Board {
     /// that what waits to be sent never seems undone.
     fn shown<R>(self, change: impl FnOnce(&mut Vec<Task>) -> R) -> R {
         let page = self.pager.get_untracked().page;
-        let account = self.account();
         self.tasks.update(|tasks| {
             let result = change(tasks);
-            if let Some(account) = account {
-                self.outbox.queue.with_untracked(|queue| queue.overlay(tasks, page, account));
-            }
+            self.overlay(tasks, page);
             result
         })
+    }
+
+    /// Shows the signed-in account's queued changes in `tasks`, page `page`.
+    fn overlay(self, tasks: &mut Vec<Task>, page: u32) {
+        if let Some(account) = self.account() {
+            self.outbox.queue.with_untracked(|queue| queue.overlay(tasks, page, account));
+        }
     }
 
     /// Tells the other tabs, through `web::live`, that this one changed something.
@@ -563,14 +566,11 @@ impl Board {
                     self.show(self.pager.get_untracked().page).await;
                 }
                 Err(error) if error.is_unreachable() => {
+                    // Kept, the restore shows in the list as every queued change does
+                    // (`follow_outbox`).
                     let op = Op::Restore { task: target(task.id), shown: Box::new(task.clone()) };
-                    if !self.queue(op.clone(), &task.title, Change::Restore).await {
+                    if !self.queue(op, &task.title, Change::Restore).await {
                         return;
-                    }
-                    let page = self.pager.get_untracked().page;
-                    if let Some(account) = self.account() {
-                        let entry = queue::Entry { seq: 0, account, title: task.title.clone(), op };
-                        self.tasks.update(|tasks| queue::apply(tasks, &entry, page));
                     }
                     self.pager.update(|pager| *pager = pager.with_one_more());
                     self.say(RESTORED.to_owned(), None);
