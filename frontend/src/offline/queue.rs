@@ -299,6 +299,18 @@ fn retarget(op: &mut Op, to: Target) {
     }
 }
 
+/// Puts `task`, the server's answer to the create of the task listed as `local`, in its
+/// place. A read between the create's first, lost answer and this one may have listed
+/// the server's copy already: then the one made offline only goes, so that no task is
+/// listed twice.
+pub fn created(tasks: &mut Vec<Task>, local: i64, task: Task) {
+    if tasks.iter().any(|t| t.id == task.id) {
+        tasks.retain(|t| t.id != local);
+    } else if let Some(shown) = tasks.iter_mut().find(|t| t.id == local) {
+        *shown = task;
+    }
+}
+
 /// Shows one queued change in `tasks`, the page `page` of the list (newest, that is
 /// highest id, first).
 pub fn apply(tasks: &mut Vec<Task>, entry: &Entry, page: u32) {

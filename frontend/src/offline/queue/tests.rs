@@ -164,6 +164,17 @@ fn an_undone_delete_shows_the_task_in_its_place() {
 }
 
 #[test]
+fn a_created_task_takes_the_place_of_the_one_made_offline_once() {
+    let mut page = vec![task(-5, 0, "new"), task(2, 1, "b")];
+    created(&mut page, -5, task(9, 1, "new"));
+    assert_eq!(page.iter().map(|t| t.id).collect::<Vec<_>>(), [9, 2]);
+    // A read after the create's first, lost answer listed the server's copy already.
+    let mut page = vec![task(-5, 0, "new"), task(9, 1, "new"), task(2, 1, "b")];
+    created(&mut page, -5, task(9, 1, "new"));
+    assert_eq!(page.iter().map(|t| t.id).collect::<Vec<_>>(), [9, 2]);
+}
+
+#[test]
 fn local_ids_are_negative() {
     assert!(local_id(1.8e12, 0.0) < 0);
     assert!(local_id(0.0, 0.5) < 0);

@@ -150,11 +150,7 @@ impl Board {
         for report in reports {
             match report {
                 Report::Done { listed, task: Some(task) } if listed < 0 => {
-                    self.tasks.update(|tasks| {
-                        if let Some(shown) = tasks.iter_mut().find(|t| t.id == listed) {
-                            *shown = task;
-                        }
-                    });
+                    self.tasks.update(|tasks| queue::created(tasks, listed, task));
                 }
                 Report::Done { task: Some(task), .. } => {
                     self.shown(|tasks| live::merge(tasks, task));
